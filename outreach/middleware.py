@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import trans_real
+
+
+class DefaultLanguageMiddleware:
+    """Chinese unless the user picked English with the language switcher.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an officer
+    with an English phone would land on an English app; the department's language is
+    Chinese, and the choice is the user's, kept in the language cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+        try:
+            language = trans_real.get_supported_language_variant(language)
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+
+def _member_for(request):
+    from .models import Member
+
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("team").filter(user=user, is_active=True).first()
+
+
+class CurrentMemberMiddleware:
+    """``request.member``: the signed-in user's active Member profile, or None."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.member = _member_for(request)
+        return self.get_response(request)
