@@ -195,6 +195,16 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 UNION_NAME = env("UNION_NAME", default="某大学学生会")
 DEPARTMENT_NAME = env("DEPARTMENT_NAME", default="外联部")
 
+# --- Rules the department sets (README, "Deploying").
+# A contract above this amount (cash + in-kind) also needs the advisor's sign-off.
+CONTRACT_ADVISOR_SIGNOFF_ABOVE = env.float("CONTRACT_ADVISOR_SIGNOFF_ABOVE", default=5000.0)
+# Sending more than headcount × this many applicants to an interview asks for confirmation.
+JOBS_INTERVIEW_FACTOR = env.float("JOBS_INTERVIEW_FACTOR", default=1.5)
+# Public job applications per IP address (django-ratelimit rate).
+JOBS_APPLY_RATE = env("JOBS_APPLY_RATE", default="10/h")
+# django-ratelimit counts in the default cache; behind a proxy the client is X-Forwarded-For's.
+RATELIMIT_USE_CACHE = "default"
+
 # --- Security: on by default whenever DEBUG is off; `check --deploy` stays quiet.
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
