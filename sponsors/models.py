@@ -1,11 +1,14 @@
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from outreach.models import Member, TimeStampedModel
-from outreach.phones import validate_phone
+from outreach.phones import normalize_mobile, validate_mobile, validate_phone
+
+from .validators import validate_credit_code
 
 
 class Industry(TimeStampedModel):
@@ -121,7 +124,7 @@ class Merchant(TimeStampedModel):
     notes = models.TextField(_("备注"), blank=True)
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices, default=Stage.PROSPECT)
 
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code])
     vetting_status = models.CharField(
         _("资质核查"), max_length=20, choices=VettingStatus.choices, default=VettingStatus.UNVERIFIED
     )
@@ -161,3 +164,197 @@ class Merchant(TimeStampedModel):
     @property
     def is_blacklisted(self) -> bool:
         return self.vetting_status == VettingStatus.BLACKLISTED
+
+
+# --- Contacts, visits, follow-ups, stage history
+
+
+class Contact(TimeStampedModel):
+    """A person at a merchant (联系人); at most one per merchant is the primary."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("商家"))
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    mobile = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_mobile])
+    wechat = models.CharField(_("微信号"), max_length=50, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    is_primary = models.BooleanField(_("主要联系人"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("联系人")
+        verbose_name_plural = _("联系人")
+        ordering = ["-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant"], condition=models.Q(is_primary=True), name="contact_one_primary_per_merchant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.mobile:
+            self.mobile = normalize_mobile(self.mobile)
+
+
+class VisitMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("上门拜访")
+    PHONE = "phone", _("电话")
+    WECHAT = "wechat", _("微信")
+    OTHER = "other", _("其他")
+
+
+class VisitPurpose(models.TextChoices):
+    SPONSORSHIP = "sponsorship", _("赞助")
+    JOBS = "jobs", _("兼职")
+    INTER_SCHOOL = "inter_school", _("校际合作")
+    OTHER = "other", _("其他")
+
+
+class VisitOutcome(models.TextChoices):
+    INTERESTED = "interested", _("有意向")
+    UNDECIDED = "undecided", _("待定")
+    DECLINED = "declined", _("拒绝")
+    AGREED = "agreed", _("同意")
+    NO_ANSWER = "no_answer", _("未联系上")
+
+
+class VisitQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("merchant", "created_by").prefetch_related("members", "photos")
+
+
+class Visit(TimeStampedModel):
+    """One visit, call or WeChat conversation with a merchant (拜访记录)."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="visits", verbose_name=_("商家"))
+    visited_at = models.DateTimeField(_("拜访时间"))
+    members = models.ManyToManyField(Member, related_name="visits", verbose_name=_("拜访人"))
+    method = models.CharField(_("方式"), max_length=20, choices=VisitMethod.choices, default=VisitMethod.IN_PERSON)
+    purpose = models.CharField(_("目的"), max_length=20, choices=VisitPurpose.choices, default=VisitPurpose.SPONSORSHIP)
+    outcome = models.CharField(_("结果"), max_length=20, choices=VisitOutcome.choices, default=VisitOutcome.UNDECIDED)
+    notes = models.TextField(_("记录"), blank=True)
+    lesson = models.TextField(_("经验"), blank=True, help_text=_("值得分享给其他部员的经验"))
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_accuracy = models.PositiveIntegerField(_("定位精度(米)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="visits_logged", verbose_name=_("记录人")
+    )
+
+    history = HistoricalRecords(m2m_fields=[members])
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("拜访记录")
+        verbose_name_plural = _("拜访记录")
+        ordering = ["-visited_at"]
+        indexes = [models.Index(fields=["visited_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.merchant} {self.visited_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sponsors:visit-detail", args=[self.pk])
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+def visit_photo_path(instance: "VisitPhoto", filename: str) -> str:
+    return f"sponsors/visits/{instance.visit_id}/{filename}"
+
+
+class VisitPhoto(TimeStampedModel):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("拜访记录"))
+    image = models.ImageField(_("照片"), upload_to=visit_photo_path)
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("拜访照片")
+        verbose_name_plural = _("拜访照片")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def done(self):
+        return self.filter(done_at__isnull=False)
+
+    def for_member(self, member: Member):
+        return self.filter(owner=member)
+
+    def with_related(self):
+        return self.select_related("merchant", "owner", "visit", "done_by")
+
+
+class FollowUp(TimeStampedModel):
+    """A next step (下一步) with a due date and an owner; open until someone marks it done."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="followups", verbose_name=_("商家"))
+    visit = models.ForeignKey(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="followups", verbose_name=_("拜访记录")
+    )
+    description = models.CharField(_("下一步"), max_length=200)
+    due_on = models.DateField(_("截止日期"))
+    owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="followups", verbose_name=_("负责人"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups_done",
+        verbose_name=_("完成人"),
+    )
+
+    history = HistoricalRecords()
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("跟进事项")
+        verbose_name_plural = _("跟进事项")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["owner", "done_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def get_absolute_url(self) -> str:
+        return self.merchant.get_absolute_url()
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+
+class StageChange(models.Model):
+    """One move of a merchant along the pipeline: who, when and why (never edited)."""
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("商家")
+    )
+    from_stage = models.CharField(_("原阶段"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("新阶段"), max_length=20, choices=Stage.choices)
+    changed_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="stage_changes", verbose_name=_("操作人")
+    )
+    reason = models.CharField(_("原因"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("阶段变更")
+        verbose_name_plural = _("阶段变更")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merchant}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
