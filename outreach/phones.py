@@ -24,9 +24,9 @@ def normalize_phone(value: str) -> str:
     try:
         parsed = phonenumbers.parse(value, "CN")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("请输入有效的电话号码,例如 13800138000 或 027-87654321。"), code="invalid") from exc
+        raise ValidationError(_("请输入有效的电话号码，例如 13800138000 或 027-87654321。"), code="invalid") from exc
     if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
-        raise ValidationError(_("请输入有效的中国大陆电话号码,例如 13800138000 或 027-87654321。"), code="invalid")
+        raise ValidationError(_("请输入有效的中国大陆电话号码，例如 13800138000 或 027-87654321。"), code="invalid")
     national = str(parsed.national_number)
     if MOBILE_RE.match(national):
         return national
@@ -36,7 +36,7 @@ def normalize_phone(value: str) -> str:
 def normalize_mobile(value: str) -> str:
     number = normalize_phone(value)
     if number and not MOBILE_RE.match(number):
-        raise ValidationError(_("请输入11位手机号码,例如 13800138000。"), code="invalid_mobile")
+        raise ValidationError(_("请输入11位手机号码，例如 13800138000。"), code="invalid_mobile")
     return number
 
 

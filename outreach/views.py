@@ -16,7 +16,7 @@ from .services import notification_mark_read
 def _require_member(request: HttpRequest):
     """Signed in is not enough: only the department's members see its pages."""
     if not request.member or not roles.is_member(request.user):
-        raise PermissionDenied(_("您不是外联部的成员,无权查看此页面。"))
+        raise PermissionDenied(_("您不是外联部的成员，无权查看此页面。"))
     return request.member
 
 

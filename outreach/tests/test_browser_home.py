@@ -9,7 +9,7 @@ def test_officer_on_a_phone_sees_chinese_then_switches_to_english(phone_page, li
     page = phone_page
     log_in(page, officer)
     assert page.url == live_server.url + "/"
-    assert page.locator("h1").inner_text() == "你好,王浩然"
+    assert page.locator("h1").inner_text() == "你好，王浩然"
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert_no_horizontal_scroll(page)
 
