@@ -1,0 +1,71 @@
+"""Who may see and do what in jobs, in one place.
+
+Department pages: any member reads; officers (and leaders) screen and rate employers;
+vice-ministers and ministers publish postings, send to interview and record outcomes; the
+advisor reads only. The public sees open postings and, through a signed link, their own
+application and nothing else.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from outreach import roles
+
+from .models import Application, Posting
+from .services import application_from_token
+
+
+def require_member(request) -> None:
+    if not request.member or not roles.is_member(request.user):
+        raise PermissionDenied(_("您不是外联部的成员,无权查看此页面。"))
+
+
+def require_writer(request) -> None:
+    require_member(request)
+    if not roles.can_write(request.user):
+        raise PermissionDenied(_("指导老师只能查看,不能修改。"))
+
+
+def require_leader(request) -> None:
+    require_member(request)
+    if not roles.is_leader(request.user):
+        raise PermissionDenied(_("只有副部长和部长可以发布岗位、推荐复试和记录复试结果。"))
+
+
+def get_posting_for_read(request, pk: int) -> Posting:
+    require_member(request)
+    return get_object_or_404(Posting.objects.select_related("merchant"), pk=pk)
+
+
+def get_posting_for_screening(request, pk: int) -> Posting:
+    require_writer(request)
+    return get_object_or_404(Posting.objects.select_related("merchant"), pk=pk)
+
+
+def get_posting_for_edit(request, pk: int) -> Posting:
+    require_leader(request)
+    return get_object_or_404(Posting.objects.select_related("merchant"), pk=pk)
+
+
+def get_application_for_screening(request, pk: int) -> Application:
+    require_writer(request)
+    return get_object_or_404(Application.objects.select_related("posting"), pk=pk)
+
+
+def get_application_for_outcome(request, pk: int) -> Application:
+    require_leader(request)
+    return get_object_or_404(Application.objects.select_related("posting"), pk=pk)
+
+
+def get_public_posting(pk: int) -> Posting:
+    """Published postings only (open, or closed/filled saying so); drafts do not exist."""
+    return get_object_or_404(Posting.objects.visible_to_public().select_related("merchant"), pk=pk)
+
+
+def get_application_by_token(token: str) -> Application:
+    pk = application_from_token(token)
+    if pk is None:
+        raise Http404
+    return get_object_or_404(Application.objects.select_related("posting", "posting__merchant"), pk=pk)

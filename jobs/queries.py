@@ -1,0 +1,157 @@
+import base64
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import qrcode
+from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from sponsors.models import Merchant
+
+from .models import Application, EmployerRating, Posting, PostingStatus, Season
+
+
+@dataclass(frozen=True)
+class SeasonStart:
+    season: Season
+    outreach_starts_on: date
+
+
+def _next_date(month: int, day: int, today: date) -> date:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:  # 29 Feb in a common year
+            candidate = date(year, month, 28)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def season_calendar(today: date) -> list[SeasonStart]:
+    """Every season with an outreach date, by the next day its outreach starts."""
+    starts = [
+        SeasonStart(season, _next_date(season.outreach_month, season.outreach_day, today))
+        for season in Season.objects.filter(outreach_month__isnull=False, outreach_day__isnull=False)
+    ]
+    return sorted(starts, key=lambda start: start.outreach_starts_on)
+
+
+def seasons_starting_within(days: int, today: date) -> list[SeasonStart]:
+    """Seasons whose outreach starts between today and today + days (inclusive), soonest
+    first: what the reminders warn the department about."""
+    last = today + timedelta(days=days)
+    return [start for start in season_calendar(today) if start.outreach_starts_on <= last]
+
+
+def postings_for_list() -> QuerySet[Posting]:
+    return Posting.objects.select_related("merchant").with_funnel().order_by("-work_start", "-pk")
+
+
+def public_postings() -> QuerySet[Posting]:
+    return Posting.objects.public().select_related("merchant").order_by("deadline", "pk")
+
+
+def posting_for_detail(pk: int) -> Posting:
+    ratings = EmployerRating.objects.select_related("member")
+    return (
+        Posting.objects.select_related("merchant", "created_by")
+        .with_funnel()
+        .prefetch_related(Prefetch("ratings", queryset=ratings))
+        .get(pk=pk)
+    )
+
+
+def applications_for_posting(posting: Posting) -> QuerySet[Application]:
+    return posting.applications.select_related("screened_by", "sent_by").order_by("created_at", "pk")
+
+
+def past_employers_to_contact(today: date, limit: int = 10) -> QuerySet[Merchant]:
+    """Employers of earlier seasons (still eligible) with no posting running now: the ones
+    to call again before the coming season. Best admission rate and rating first."""
+    return (
+        Merchant.objects.eligible_for_business()
+        .filter(job_postings__work_end__lt=today)
+        .exclude(job_postings__status=PostingStatus.OPEN)
+        .annotate(
+            last_work_end=Max("job_postings__work_end"),
+            n_postings=Count("job_postings", distinct=True),
+            n_sent=Count(
+                "job_postings__applications",
+                filter=Q(job_postings__applications__sent_at__isnull=False),
+                distinct=True,
+            ),
+            n_hired=Count(
+                "job_postings__applications", filter=Q(job_postings__applications__outcome="hired"), distinct=True
+            ),
+            avg_score=Subquery(
+                EmployerRating.objects.filter(merchant=OuterRef("pk"))
+                .values("merchant")
+                .annotate(avg=Avg("score"))
+                .values("avg")[:1]
+            ),
+        )
+        .order_by("-last_work_end", "name")[:limit]
+    )
+
+
+def qr_data_uri(url: str) -> str:
+    """A PNG QR code of the URL as a data: URI, for the page and the PDF alike."""
+    image = qrcode.make(url, box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def timeline_entries(merchant: Merchant) -> list:
+    """The merchant page's timeline: its postings with their admission rates, and the
+    department's ratings of it as an employer. Two queries whatever the history."""
+    from django.utils.translation import gettext as _
+
+    from sponsors.timeline import TimelineEntry
+
+    from .models import admission_rate
+
+    entries = []
+    for posting in Posting.objects.filter(merchant=merchant).with_funnel():
+        rate = admission_rate(posting.n_hired, posting.n_sent)
+        rate_text = _("录取率 %(rate)s") % {"rate": f"{rate:.0%}"} if rate is not None else _("尚未推荐复试")
+        entries.append(
+            TimelineEntry(
+                when=posting.published_at or posting.created_at,
+                kind="posting",
+                title=_("兼职岗位:%(title)s") % {"title": posting.title},
+                url=posting.get_absolute_url(),
+                detail=_("%(season)s,招 %(headcount)d 人;推荐复试 %(sent)d 人,录用 %(hired)d 人")
+                % {
+                    "season": posting.get_season_display(),
+                    "headcount": posting.headcount,
+                    "sent": posting.n_sent,
+                    "hired": posting.n_hired,
+                },
+                badges=(posting.get_status_display(), rate_text),
+            )
+        )
+    for rating in EmployerRating.objects.filter(merchant=merchant).select_related("member", "posting"):
+        entries.append(
+            TimelineEntry(
+                when=rating.created_at,
+                kind="employer-rating",
+                title=_("用人单位评价:%(stars)s") % {"stars": "★" * rating.score},
+                url=rating.posting.get_absolute_url() if rating.posting else "",
+                detail=f"{rating.member.display_name}:{rating.comment}",
+                badges=(f"{rating.score}/5",),
+            )
+        )
+    return entries
+
+
+def screened_per_member(start: date, end: date) -> dict[int, int]:
+    """Applications screened by each member between start and end (screening dates)."""
+    rows = (
+        Application.objects.filter(screened_by__isnull=False, screened_at__date__gte=start, screened_at__date__lte=end)
+        .values("screened_by")
+        .annotate(n=Count("pk"))
+        .values_list("screened_by", "n")
+    )
+    return dict(rows)

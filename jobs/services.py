@@ -1,0 +1,190 @@
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outreach.models import Member
+from outreach.phones import normalize_mobile
+from sponsors.models import Merchant, VettingStatus
+
+from .models import Application, EmployerRating, Outcome, Posting, PostingStatus, Screening
+
+STATUS_TOKEN_SALT = "jobs.application-status"
+
+
+def _check_employer(merchant: Merchant) -> None:
+    # The picker already offers only these; a stale form or a crafted POST must not get past.
+    if merchant.vetting_status == VettingStatus.BLACKLISTED:
+        raise ValidationError({"merchant": _("该商家已被列入黑名单,不能发布兼职岗位。")})
+    if merchant.vetting_status != VettingStatus.VERIFIED:
+        raise ValidationError({"merchant": _("该商家尚未通过资质核查,核查通过后才能发布兼职岗位。")})
+
+
+@transaction.atomic
+def posting_save(*, posting: Posting, member: Member) -> Posting:
+    """Create or update a posting (from the form's unsaved instance)."""
+    _check_employer(Merchant.objects.select_for_update().get(pk=posting.merchant_id))
+    if posting.pk is None:
+        posting.created_by = member
+    posting.full_clean()
+    posting.save()
+    return posting
+
+
+@transaction.atomic
+def posting_set_status(*, posting: Posting, status: str, member: Member) -> Posting:
+    PostingStatus(status)
+    if status == PostingStatus.OPEN:
+        _check_employer(posting.merchant)
+        if posting.deadline < timezone.localdate():
+            raise ValidationError(_("报名截止日期已过,请先修改截止日期再发布。"))
+        posting.published_at = posting.published_at or timezone.now()
+    posting.status = status
+    posting.full_clean()
+    posting.save()
+    return posting
+
+
+def posting_refusal(posting: Posting) -> str:
+    """Why this posting takes no applications now ("" when it does)."""
+    if posting.status == PostingStatus.FILLED:
+        return _("该岗位已招满,感谢关注。")
+    if posting.status != PostingStatus.OPEN or posting.deadline < timezone.localdate():
+        return _("该岗位已停止报名,感谢关注。")
+    hired = posting.applications.filter(outcome=Outcome.HIRED).count()
+    if hired >= posting.headcount:
+        return _("该岗位已招满,感谢关注。")
+    return ""
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    application: Application
+    updated: bool
+
+
+@transaction.atomic
+def application_submit(*, posting: Posting, data: dict) -> ApplyResult:
+    """A student applies; a second submission with the same student number updates the
+    first instead of creating a duplicate (and the page says so)."""
+    posting = Posting.objects.select_for_update().get(pk=posting.pk)
+    refusal = posting_refusal(posting)
+    if refusal:
+        raise ValidationError(refusal)
+    if not data.get("consent"):
+        raise ValidationError({"consent": _("请勾选同意向用人单位提供报名信息,否则无法报名。")})
+    fields = ["name", "class_major", "mobile", "gender", "availability", "note", "consent", "share_mobile"]
+    values = {field: data.get(field, "") for field in fields}
+    values["mobile"] = normalize_mobile(values["mobile"])
+    values["share_mobile"] = bool(values["share_mobile"])
+    if not posting.asks_gender:
+        values["gender"] = ""
+    student_number = data["student_number"].strip()
+    existing = posting.applications.filter(student_number=student_number).first()
+    application = existing or Application(posting=posting, student_number=student_number)
+    if existing and existing.screening != Screening.PENDING:
+        raise ValidationError(_("您的报名已进入初试,不能再修改;如需更正请联系外联部。"))
+    for field, value in values.items():
+        setattr(application, field, value)
+    application.full_clean()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:  # a simultaneous first submission won the race
+        raise ValidationError(_("您已提交过报名,请刷新页面后再试。")) from exc
+    return ApplyResult(application=application, updated=existing is not None)
+
+
+def application_status_token(application: Application) -> str:
+    return signing.dumps(application.pk, salt=STATUS_TOKEN_SALT)
+
+
+def application_from_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=STATUS_TOKEN_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+@transaction.atomic
+def application_screen(
+    *, application: Application, member: Member, passed: bool, criteria_met: list[str], note: str = ""
+) -> Application:
+    if application.sent_at:
+        raise ValidationError(_("已推荐复试的报名不能再修改初试结果。"))
+    known = application.posting.criteria_list
+    application.criteria_met = [item for item in criteria_met if item in known]
+    application.screening = Screening.PASSED if passed else Screening.FAILED
+    application.screening_note = note
+    application.screened_by = member
+    application.screened_at = timezone.now()
+    application.full_clean()
+    application.save()
+    return application
+
+
+class NeedsConfirmation(Exception):
+    """Sending these would exceed headcount × the interview factor."""
+
+    def __init__(self, total: int, limit: int):
+        self.total, self.limit = total, limit
+        super().__init__(f"{total} > {limit}")
+
+
+@transaction.atomic
+def applications_send_to_interview(
+    *, posting: Posting, applications: list[Application], member: Member, confirmed: bool = False
+) -> int:
+    """Send passed applicants to the employer's interview. Going past headcount × factor
+    needs confirmed=True: every extra person the employer turns away lowers the
+    admission rate and the employer's trust in the union."""
+    posting = Posting.objects.select_for_update().get(pk=posting.pk)
+    for application in applications:
+        if application.posting_id != posting.pk or application.screening != Screening.PASSED:
+            raise ValidationError(_("只有初试通过的同学才能推荐参加复试。"))
+    new = [a for a in applications if a.sent_at is None]
+    total = posting.applications.sent().count() + len(new)
+    if total > posting.interview_limit and not confirmed:
+        raise NeedsConfirmation(total, posting.interview_limit)
+    now = timezone.now()
+    for application in new:
+        application.sent_at = now
+        application.sent_by = member
+        application.save(update_fields=["sent_at", "sent_by", "updated_at"])
+    return len(new)
+
+
+@transaction.atomic
+def application_record_outcome(
+    *, application: Application, outcome: str, worked: bool | None = None, feedback: str = ""
+) -> Application:
+    Outcome(outcome)
+    if not application.sent_at:
+        raise ValidationError(_("只有推荐参加复试的同学才能记录复试结果。"))
+    if worked is not None and outcome != Outcome.HIRED:
+        raise ValidationError(_("未录用的同学不能记录到岗情况。"))
+    application.outcome = outcome
+    application.worked = worked
+    application.employer_feedback = feedback
+    application.full_clean()
+    application.save()
+    posting = application.posting
+    if (
+        posting.status == PostingStatus.OPEN
+        and posting.applications.filter(outcome=Outcome.HIRED).count() >= posting.headcount
+    ):
+        posting.status = PostingStatus.FILLED
+        posting.save(update_fields=["status", "updated_at"])
+    return application
+
+
+def employer_rating_create(
+    *, merchant: Merchant, member: Member, score: int, comment: str = "", posting: Posting | None = None
+) -> EmployerRating:
+    rating = EmployerRating(merchant=merchant, posting=posting, member=member, score=score, comment=comment)
+    rating.full_clean()
+    rating.save()
+    return rating

@@ -1,0 +1,318 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from outreach.pdf import pdf_response, render_pdf
+
+from . import exports, queries
+from .forms import ApplicationForm, OutcomeForm, PostingForm, RatingForm, ScreeningForm
+from .models import Posting, Screening, admission_rate
+from .permissions import (
+    get_application_by_token,
+    get_application_for_outcome,
+    get_application_for_screening,
+    get_posting_for_edit,
+    get_posting_for_read,
+    get_posting_for_screening,
+    get_public_posting,
+    require_leader,
+    require_member,
+    require_writer,
+)
+from .services import (
+    NeedsConfirmation,
+    application_record_outcome,
+    application_screen,
+    application_status_token,
+    application_submit,
+    applications_send_to_interview,
+    employer_rating_create,
+    posting_refusal,
+    posting_save,
+    posting_set_status,
+)
+
+
+def _apply_rate(group, request) -> str:
+    return settings.JOBS_APPLY_RATE
+
+
+# --- Department pages
+
+
+@require_GET
+def posting_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "jobs/posting_list.html",
+        {
+            "postings": queries.postings_for_list(),
+            "coming": queries.season_calendar(today)[:2],
+            "past_employers": queries.past_employers_to_contact(today),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def posting_create(request: HttpRequest) -> HttpResponse:
+    require_leader(request)
+    return _posting_form(request, Posting())
+
+
+@require_http_methods(["GET", "POST"])
+def posting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _posting_form(request, get_posting_for_edit(request, pk))
+
+
+def _posting_form(request: HttpRequest, posting: Posting) -> HttpResponse:
+    form = PostingForm(request.POST or None, instance=posting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            posting = posting_save(posting=form.instance, member=request.member)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("岗位已保存。"))
+            return redirect(posting)
+    return render(request, "jobs/posting_form.html", {"form": form, "posting": posting})
+
+
+@require_GET
+def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    get_posting_for_read(request, pk)
+    posting = queries.posting_for_detail(pk)
+    public_url = request.build_absolute_uri(posting.get_public_url())
+    return render(
+        request,
+        "jobs/posting_detail.html",
+        {
+            "posting": posting,
+            "applications": queries.applications_for_posting(posting),
+            "rate": admission_rate(posting.n_hired, posting.n_sent),
+            "public_url": public_url,
+            "qr": queries.qr_data_uri(public_url),
+            "outcome_form": OutcomeForm(),
+            "rating_form": RatingForm(),
+        },
+    )
+
+
+@require_POST
+def posting_status(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = get_posting_for_edit(request, pk)
+    try:
+        posting_set_status(posting=posting, status=request.POST.get("status", ""), member=request.member)
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [_("状态无效。")])))
+    else:
+        messages.success(request, _("岗位状态已更新为“%(status)s”。") % {"status": posting.get_status_display()})
+    return redirect(posting)
+
+
+@require_GET
+def screening(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = get_posting_for_screening(request, pk)
+    applications = queries.applications_for_posting(posting)
+    show = request.GET.get("show", "pending")
+    if show == "pending":
+        applications = applications.filter(screening=Screening.PENDING)
+    return render(
+        request,
+        "jobs/application_screening.html",
+        {"posting": posting, "applications": applications, "show": show},
+    )
+
+
+@require_POST
+def application_screen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for_screening(request, pk)
+    form = ScreeningForm(request.POST, posting=application.posting)
+    if form.is_valid():
+        try:
+            application_screen(
+                application=application,
+                member=request.member,
+                passed=form.cleaned_data["result"] == "passed",
+                criteria_met=form.cleaned_data["criteria_met"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s:%(result)s") % {"name": application.name, "result": application.get_screening_display()},
+            )
+    else:
+        messages.error(request, _("请选择初试结果。"))
+    return redirect("jobs:screening", application.posting_id)
+
+
+@require_POST
+def send_to_interview(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = get_posting_for_edit(request, pk)
+    ids = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
+    applications = list(posting.applications.filter(pk__in=ids))
+    if not applications:
+        messages.error(request, _("请至少选择一位初试通过的同学。"))
+        return redirect(posting)
+    try:
+        count = applications_send_to_interview(
+            posting=posting,
+            applications=applications,
+            member=request.member,
+            confirmed=bool(request.POST.get("confirm")),
+        )
+    except NeedsConfirmation as need:
+        return render(
+            request,
+            "jobs/interview_confirm.html",
+            {"posting": posting, "applications": applications, "total": need.total, "limit": need.limit},
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(posting)
+    messages.success(request, _("已推荐 %(count)d 位同学参加复试。") % {"count": count})
+    return redirect(posting)
+
+
+@require_POST
+def application_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for_outcome(request, pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            application_record_outcome(
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                worked=form.cleaned_data["worked"],
+                feedback=form.cleaned_data["feedback"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已记录 %(name)s 的复试结果。") % {"name": application.name})
+    else:
+        messages.error(request, _("请选择复试结果。"))
+    return redirect(application.posting)
+
+
+@require_POST
+def rating_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    posting = get_posting_for_read(request, pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        employer_rating_create(
+            merchant=posting.merchant,
+            posting=posting,
+            member=request.member,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, _("已评价用人单位。"))
+    else:
+        messages.error(request, _("请给出1到5分的评分。"))
+    return redirect(posting)
+
+
+@require_GET
+def interview_export(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = get_posting_for_edit(request, pk)
+    response = HttpResponse(
+        exports.interview_list_xlsx(posting),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="interview-{posting.pk}.xlsx"'
+    return response
+
+
+# --- Public pages (no account)
+
+
+@login_not_required
+@require_GET
+def public_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "jobs/public_list.html", {"postings": queries.public_postings()})
+
+
+@login_not_required
+@require_GET
+def public_posting(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = get_public_posting(pk)
+    public_url = request.build_absolute_uri(posting.get_public_url())
+    return render(
+        request,
+        "jobs/public_posting.html",
+        {
+            "posting": posting,
+            "refusal": posting_refusal(posting),
+            "public_url": public_url,
+            "qr": queries.qr_data_uri(public_url),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = get_public_posting(pk)
+    public_url = request.build_absolute_uri(posting.get_public_url())
+    pdf = render_pdf(
+        "jobs/pdf/notice.html", {"posting": posting, "public_url": public_url, "qr": queries.qr_data_uri(public_url)}
+    )
+    return pdf_response(pdf, f"招聘启事-{posting.merchant.name}-{posting.title}.pdf")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_apply_rate, method="POST", block=False)
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    posting = get_public_posting(pk)
+    refusal = posting_refusal(posting)
+    form = ApplicationForm(request.POST or None, posting=posting)
+    context = {"posting": posting, "form": form, "refusal": refusal}
+    if request.method != "POST" or refusal:
+        return render(
+            request, "jobs/application_form.html", context, status=409 if refusal and request.method == "POST" else 200
+        )
+    if getattr(request, "limited", False):
+        context["error"] = _("提交过于频繁,请稍后再试。")
+        return render(request, "jobs/application_form.html", context, status=429)
+    if form.is_spam:
+        context["error"] = _("提交未被接受,请刷新页面后重新填写。")
+        return render(request, "jobs/application_form.html", context, status=400)
+    if not form.is_valid():
+        return render(request, "jobs/application_form.html", context, status=400)
+    try:
+        result = application_submit(posting=posting, data=form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            context["error"] = " ".join(exc.messages)
+        return render(request, "jobs/application_form.html", context, status=400)
+    if result.updated:
+        messages.info(request, _("您之前已报名过此岗位,本次提交已更新原报名信息。"))
+    else:
+        messages.success(request, _("报名成功!请保存下面的链接,随时查看报名进度。"))
+    return redirect("jobs:application-status", application_status_token(result.application))
+
+
+@login_not_required
+@require_GET
+def application_status(request: HttpRequest, token: str) -> HttpResponse:
+    application = get_application_by_token(token)
+    status_url = request.build_absolute_uri(reverse("jobs:application-status", args=[token]))
+    return render(request, "jobs/application_status.html", {"application": application, "status_url": status_url})
