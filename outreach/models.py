@@ -135,3 +135,310 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- The department's own record (issue 6): semesters, recruitment, training, meetings,
+# experience shares, assignments and scores.
+
+
+class SemesterQuerySet(models.QuerySet):
+    def for_date(self, day):
+        return self.filter(start_date__lte=day, end_date__gte=day).order_by("-start_date").first()
+
+    def current(self):
+        """The semester today falls in; between terms, the one that ended last."""
+        today = timezone.localdate()
+        return self.for_date(today) or self.filter(start_date__lte=today).order_by("-start_date").first()
+
+
+class Semester(TimeStampedModel):
+    name = models.CharField(_("学期"), max_length=50, unique=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+
+    objects = SemesterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("学期")
+        verbose_name_plural = _("学期")
+        ordering = ["-start_date"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+
+
+class CandidateStatus(models.TextChoices):
+    APPLIED = "applied", _("已报名")
+    INTERVIEWED = "interviewed", _("已面试")
+    ACCEPTED = "accepted", _("已录取")
+    REJECTED = "rejected", _("未录取")
+
+
+class Candidate(TimeStampedModel):
+    """Someone who applied to join the department (招新)."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    student_number = models.CharField(_("学号"), max_length=20, blank=True)
+    class_major = models.CharField(_("班级/专业"), max_length=100, blank=True)
+    mobile = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_mobile])
+    email = models.EmailField(_("邮箱"), blank=True)
+    direction = models.CharField(_("意向方向"), max_length=20, choices=Direction.choices, blank=True)
+    motivation = models.TextField(_("自我介绍"), blank=True)
+    interview_at = models.DateTimeField(_("面试时间"), null=True, blank=True)
+    interviewers = models.ManyToManyField(Member, blank=True, related_name="interviews", verbose_name=_("面试官"))
+    score_communication = models.PositiveSmallIntegerField(_("沟通表达"), null=True, blank=True)
+    score_initiative = models.PositiveSmallIntegerField(_("主动性"), null=True, blank=True)
+    score_teamwork = models.PositiveSmallIntegerField(_("团队合作"), null=True, blank=True)
+    interview_notes = models.TextField(_("面试记录"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CandidateStatus.choices, default=CandidateStatus.APPLIED
+    )
+    decided_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("决定人")
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    member = models.OneToOneField(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidacy", verbose_name=_("部员账号")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("招新候选人")
+        verbose_name_plural = _("招新候选人")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:candidate-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.mobile:
+            self.mobile = normalize_mobile(self.mobile)
+
+    @property
+    def interview_total(self) -> int | None:
+        scores = [self.score_communication, self.score_initiative, self.score_teamwork]
+        if all(s is None for s in scores):
+            return None
+        return sum(s or 0 for s in scores)
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("出席")
+    LATE = "late", _("迟到")
+    EXCUSED = "excused", _("请假")
+    ABSENT = "absent", _("缺席")
+
+
+class TrainingKind(models.TextChoices):
+    LECTURE = "lecture", _("讲座")
+    PRACTICE = "practice", _("实操")
+    FIELD_TRIP = "field_trip", _("跟随老部员外出")
+
+
+class TrainingSession(TimeStampedModel):
+    title = models.CharField(_("主题"), max_length=100)
+    date = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    speaker = models.CharField(_("主讲人"), max_length=50, blank=True)
+    kind = models.CharField(_("形式"), max_length=20, choices=TrainingKind.choices, default=TrainingKind.LECTURE)
+    description = models.TextField(_("内容"), blank=True)
+    materials = models.FileField(_("培训材料"), upload_to="training/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("培训")
+        verbose_name_plural = _("培训")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:training-detail", args=[self.pk])
+
+
+class TrainingAttendance(TimeStampedModel):
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("培训")
+    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="training_attendance")
+    status = models.CharField(_("出勤"), max_length=20, choices=AttendanceStatus.choices)
+
+    class Meta:
+        verbose_name = _("培训出勤")
+        verbose_name_plural = _("培训出勤")
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="training_attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.member}"
+
+
+class Meeting(TimeStampedModel):
+    """A regular department meeting (例会)."""
+
+    title = models.CharField(_("标题"), max_length=100)
+    date = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    minutes = models.TextField(_("会议纪要"), blank=True)
+
+    class Meta:
+        verbose_name = _("例会")
+        verbose_name_plural = _("例会")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:meeting-detail", args=[self.pk])
+
+
+class MeetingAttendance(TimeStampedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("例会"))
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="meeting_attendance")
+    status = models.CharField(_("出勤"), max_length=20, choices=AttendanceStatus.choices)
+
+    class Meta:
+        verbose_name = _("例会出勤")
+        verbose_name_plural = _("例会出勤")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="meeting_attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.member}"
+
+
+class ExperienceShare(TimeStampedModel):
+    """What a member learned and told the others (经验分享), kept as a searchable library."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="shares", verbose_name=_("例会")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="experience_shares", verbose_name=_("分享人")
+    )
+    topic = models.CharField(_("主题"), max_length=100)
+    what_happened = models.TextField(_("经过"), blank=True)
+    lesson = models.TextField(_("经验教训"))
+    merchant = models.ForeignKey(
+        "sponsors.Merchant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experience_shares",
+        verbose_name=_("相关商家"),
+    )
+    visit = models.ForeignKey(
+        "sponsors.Visit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experience_shares",
+        verbose_name=_("相关拜访"),
+    )
+    tags = models.CharField(_("标签"), max_length=200, blank=True, help_text=_("用逗号或空格分隔,例如:服饰 赞助"))
+
+    class Meta:
+        verbose_name = _("经验分享")
+        verbose_name_plural = _("经验分享")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.replace(",", " ").replace(",", " ").split() if t]
+
+
+class Assignment(TimeStampedModel):
+    title = models.CharField(_("标题"), max_length=100)
+    description = models.TextField(_("要求"), blank=True)
+    due_date = models.DateField(_("截止日期"))
+    max_score = models.PositiveSmallIntegerField(_("满分"), default=100)
+    created_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("布置人"))
+
+    class Meta:
+        verbose_name = _("作业")
+        verbose_name_plural = _("作业")
+        ordering = ["-due_date"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:assignment-detail", args=[self.pk])
+
+
+class Submission(TimeStampedModel):
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("作业")
+    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("提交人"))
+    text = models.TextField(_("内容"), blank=True)
+    file = models.FileField(_("附件"), upload_to="assignments/%Y/", blank=True)
+    submitted_on = models.DateField(_("提交日期"), default=timezone.localdate)
+    score = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
+    comment = models.TextField(_("评语"), blank=True)
+    reviewed_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("批阅人")
+    )
+    reviewed_at = models.DateTimeField(_("批阅时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("作业提交")
+        verbose_name_plural = _("作业提交")
+        ordering = ["member__display_name"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "member"], name="submission_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.member}"
+
+
+class ScoreRule(TimeStampedModel):
+    """Points per unit of a registered metric (outreach.contributions.METRICS)."""
+
+    metric = models.CharField(_("指标"), max_length=50, unique=True)
+    points = models.DecimalField(_("每次分值"), max_digits=6, decimal_places=2)
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评分规则")
+        verbose_name_plural = _("评分规则")
+        ordering = ["metric"]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.points:+}"
+
+
+class ScoreAdjustment(TimeStampedModel):
+    """A manual change of a member's score by the minister, always with a reason."""
+
+    semester = models.ForeignKey(Semester, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("学期"))
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="score_adjustments", verbose_name=_("部员")
+    )
+    points = models.DecimalField(_("加减分"), max_digits=6, decimal_places=2)
+    reason = models.CharField(_("原因"), max_length=200)
+    created_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("手动加减分")
+        verbose_name_plural = _("手动加减分")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.points:+} {self.reason}"

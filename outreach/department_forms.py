@@ -1,0 +1,214 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .contributions import METRICS
+from .models import (
+    Assignment,
+    AttendanceStatus,
+    Candidate,
+    Direction,
+    ExperienceShare,
+    Meeting,
+    Member,
+    ScoreRule,
+    Semester,
+    Team,
+    TrainingSession,
+)
+from .roles import Role
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SemesterForm(forms.ModelForm):
+    class Meta:
+        model = Semester
+        fields = ["name", "start_date", "end_date"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+
+class MemberEditForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    team = forms.ModelChoiceField(label=_("小组"), queryset=Team.objects.all(), required=False)
+    direction = forms.ChoiceField(label=_("方向"), choices=[("", "—")] + list(Direction.choices), required=False)
+    is_active = forms.BooleanField(label=_("在任"), required=False)
+
+
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = Candidate
+        fields = ["name", "student_number", "class_major", "mobile", "email", "direction", "motivation"]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 3})}
+
+
+class InterviewForm(forms.ModelForm):
+    class Meta:
+        model = Candidate
+        fields = [
+            "interview_at",
+            "interviewers",
+            "score_communication",
+            "score_initiative",
+            "score_teamwork",
+            "interview_notes",
+        ]
+        widgets = {
+            "interview_at": DATETIME,
+            "interviewers": forms.CheckboxSelectMultiple,
+            "interview_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interviewers"].queryset = Member.objects.active().order_by("display_name")
+        for name in ("score_communication", "score_initiative", "score_teamwork"):
+            self.fields[name].widget.attrs.update({"min": 0, "max": 10})
+            self.fields[name].help_text = _("0–10 分")
+
+
+class AcceptForm(forms.Form):
+    username = forms.SlugField(label=_("用户名"), max_length=150)
+    password = forms.CharField(
+        label=_("初始密码"),
+        required=False,
+        min_length=8,
+        help_text=_("留空则自动生成,只显示一次。"),
+    )
+    team = forms.ModelChoiceField(label=_("小组"), queryset=Team.objects.all(), required=False)
+
+
+class TrainingSessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["title", "date", "kind", "place", "speaker", "description", "materials"]
+        widgets = {"date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["title", "date", "place", "minutes"]
+        widgets = {"date": DATE, "minutes": forms.Textarea(attrs={"rows": 4})}
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class AttendanceForm(forms.Form):
+    """One status choice per member: field "m<id>"."""
+
+    def __init__(self, *args, rows: list[tuple[Member, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for member, status in rows:
+            self.fields[f"m{member.pk}"] = forms.ChoiceField(
+                label=member.display_name,
+                choices=[("", "—")] + list(AttendanceStatus.choices),
+                required=False,
+                initial=status,
+            )
+
+    def statuses(self) -> dict[int, str]:
+        return {int(name[1:]): value for name, value in self.cleaned_data.items() if value}
+
+    def bound_rows(self):
+        return [(member, self[f"m{member.pk}"]) for member, _status in self.rows]
+
+
+class ExperienceShareForm(forms.ModelForm):
+    class Meta:
+        model = ExperienceShare
+        fields = ["member", "topic", "what_happened", "lesson", "merchant", "tags"]
+        widgets = {
+            "what_happened": forms.Textarea(attrs={"rows": 3}),
+            "lesson": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, member_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from sponsors.models import Merchant
+
+        self.fields["member"].queryset = member_choices if member_choices is not None else Member.objects.active()
+        self.fields["merchant"].queryset = Merchant.objects.order_by("name")
+        if hasattr(ExperienceShare, "visit"):
+            from sponsors.models import Visit
+
+            self.fields["visit"] = forms.ModelChoiceField(
+                label=_("相关拜访"),
+                queryset=Visit.objects.select_related("merchant").order_by("-visited_at")[:200],
+                required=False,
+            )
+
+    def clean_visit(self):
+        visit = self.cleaned_data.get("visit")
+        if visit is not None:
+            from sponsors.models import Visit
+
+            # A sliced queryset cannot be filtered: re-check the pick against the whole table.
+            return Visit.objects.filter(pk=visit.pk).first()
+        return visit
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["title", "description", "due_date", "max_score"]
+        widgets = {"due_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class SubmissionForm(forms.Form):
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    file = forms.FileField(label=_("附件"), required=False)
+
+
+class ReviewForm(forms.Form):
+    score = forms.IntegerField(label=_("得分"), min_value=0)
+    comment = forms.CharField(label=_("评语"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+def metric_choices():
+    return [(code, f"{metric.label} ({code})") for code, metric in sorted(METRICS.items())]
+
+
+class ScoreRuleForm(forms.ModelForm):
+    class Meta:
+        model = ScoreRule
+        fields = ["metric", "points", "active", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = metric_choices()
+        current = self.initial.get("metric") or (self.instance.metric if self.instance.pk else "")
+        if current and current not in METRICS:
+            choices.append((current, _("%(code)s(未注册)") % {"code": current}))
+        self.fields["metric"] = forms.ChoiceField(label=_("指标"), choices=choices)
+
+
+class ScoreAdjustmentForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("部员"), queryset=Member.objects.none())
+    points = forms.DecimalField(label=_("加减分"), max_digits=6, decimal_places=2)
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members if members is not None else Member.objects.active()
+
+
+class HandoverForm(forms.Form):
+    from_member = forms.ModelChoiceField(label=_("离任部员"), queryset=Member.objects.none())
+    to_member = forms.ModelChoiceField(label=_("接手人"), queryset=Member.objects.none())
+    confirm = forms.BooleanField(label=_("我确认:交接后离任部员的账号将停用"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = Member.objects.active().order_by("display_name")
+        self.fields["from_member"].queryset = active
+        self.fields["to_member"].queryset = active
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_member") and data.get("from_member") == data.get("to_member"):
+            raise forms.ValidationError(_("交接双方不能是同一个人。"))
+        return data

@@ -1,0 +1,390 @@
+"""Writes for the department's own record (issue 6). Reads live in department_queries."""
+
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import contributions
+from .models import (
+    Assignment,
+    AttendanceStatus,
+    Candidate,
+    CandidateStatus,
+    ExperienceShare,
+    Meeting,
+    MeetingAttendance,
+    Member,
+    ScoreAdjustment,
+    ScoreRule,
+    Semester,
+    Submission,
+    Team,
+    TrainingAttendance,
+    TrainingSession,
+)
+from .roles import Role
+from .services import member_create, member_set_role, notify
+
+# --- Semesters
+
+
+def semester_default_for(day: date) -> tuple[str, date, date]:
+    """The usual calendar: autumn term September-January, spring term February-August."""
+    if day.month >= 9:
+        return _("%(year)d 秋季学期") % {"year": day.year}, date(day.year, 9, 1), date(day.year + 1, 1, 31)
+    if day.month == 1:
+        return _("%(year)d 秋季学期") % {"year": day.year - 1}, date(day.year - 1, 9, 1), date(day.year, 1, 31)
+    return _("%(year)d 春季学期") % {"year": day.year}, date(day.year, 2, 1), date(day.year, 8, 31)
+
+
+def semester_create(*, name: str, start_date: date, end_date: date) -> Semester:
+    semester = Semester(name=name, start_date=start_date, end_date=end_date)
+    semester.full_clean()
+    overlapping = Semester.objects.filter(start_date__lte=end_date, end_date__gte=start_date)
+    if overlapping.exists():
+        raise ValidationError(_("与已有学期“%(name)s”的日期重叠。") % {"name": overlapping.first().name})
+    semester.save()
+    return semester
+
+
+def semester_current() -> Semester:
+    """The semester of today; the first visit of a new term creates it from the usual calendar."""
+    today = timezone.localdate()
+    semester = Semester.objects.for_date(today)
+    if semester is None:
+        name, start, end = semester_default_for(today)
+        semester, _created = Semester.objects.get_or_create(name=name, defaults={"start_date": start, "end_date": end})
+    return semester
+
+
+# --- Members
+
+
+@transaction.atomic
+def member_update(
+    *, member: Member, role: str, team: Team | None, direction: str, is_active: bool, by: Member
+) -> Member:
+    if member.pk == by.pk and role != Role.MINISTER:
+        raise ValidationError(_("部长不能撤销自己的部长角色;请由新部长操作或在换届时交接。"))
+    member.team = team
+    member.direction = direction
+    member.is_active = is_active
+    member.full_clean()
+    member.save()
+    member_set_role(member=member, role=role)
+    if member.user.is_active != is_active:
+        member.user.is_active = is_active
+        member.user.save(update_fields=["is_active"])
+    return member
+
+
+# --- Recruitment
+
+
+def candidate_create(
+    *,
+    name: str,
+    student_number: str = "",
+    class_major: str = "",
+    mobile: str = "",
+    email: str = "",
+    direction: str = "",
+    motivation: str = "",
+) -> Candidate:
+    candidate = Candidate(
+        name=name,
+        student_number=student_number,
+        class_major=class_major,
+        mobile=mobile,
+        email=email,
+        direction=direction,
+        motivation=motivation,
+    )
+    candidate.full_clean()
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def candidate_record_interview(
+    *,
+    candidate: Candidate,
+    interview_at: datetime | None,
+    interviewers: list[Member],
+    score_communication: int | None,
+    score_initiative: int | None,
+    score_teamwork: int | None,
+    interview_notes: str,
+) -> Candidate:
+    if candidate.status in (CandidateStatus.ACCEPTED, CandidateStatus.REJECTED):
+        raise ValidationError(_("已做出录取决定,面试记录不能再修改。"))
+    for score in (score_communication, score_initiative, score_teamwork):
+        if score is not None and not 0 <= score <= 10:
+            raise ValidationError(_("面试评分为 0 到 10 分。"))
+    candidate.interview_at = interview_at
+    candidate.score_communication = score_communication
+    candidate.score_initiative = score_initiative
+    candidate.score_teamwork = score_teamwork
+    candidate.interview_notes = interview_notes
+    if any(s is not None for s in (score_communication, score_initiative, score_teamwork)):
+        candidate.status = CandidateStatus.INTERVIEWED
+    candidate.full_clean()
+    candidate.save()
+    candidate.interviewers.set(interviewers)
+    return candidate
+
+
+def _unique_username(wanted: str) -> str:
+    User = get_user_model()
+    username, n = wanted, 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"{wanted}{n}"
+    return username
+
+
+@transaction.atomic
+def candidate_accept(
+    *, candidate: Candidate, by: Member, username: str, password: str = "", team: Team | None = None
+) -> tuple[Candidate, str]:
+    """Admit the candidate as an officer; returns the candidate and the initial password.
+
+    The password is generated when the minister does not type one, and is shown once:
+    only its hash is kept.
+    """
+    if candidate.status == CandidateStatus.ACCEPTED:
+        raise ValidationError(_("该候选人已录取。"))
+    if get_user_model().objects.filter(username=username).exists():
+        raise ValidationError({"username": _("用户名“%(username)s”已被使用。") % {"username": username}})
+    password = password or secrets.token_urlsafe(9)
+    member = member_create(
+        username=username,
+        display_name=candidate.name,
+        role=Role.OFFICER,
+        password=password,
+        email=candidate.email,
+        team=team,
+        direction=candidate.direction,
+        student_number=candidate.student_number,
+        class_major=candidate.class_major,
+        mobile=candidate.mobile,
+    )
+    candidate.member = member
+    candidate.status = CandidateStatus.ACCEPTED
+    candidate.decided_by = by
+    candidate.decided_at = timezone.now()
+    candidate.full_clean()
+    candidate.save()
+    return candidate, password
+
+
+def candidate_reject(*, candidate: Candidate, by: Member) -> Candidate:
+    if candidate.status == CandidateStatus.ACCEPTED:
+        raise ValidationError(_("该候选人已录取,不能再改为未录取。"))
+    candidate.status = CandidateStatus.REJECTED
+    candidate.decided_by = by
+    candidate.decided_at = timezone.now()
+    candidate.save()
+    return candidate
+
+
+# --- Training and meetings
+
+
+def training_session_create(
+    *,
+    title: str,
+    date: date,
+    kind: str,
+    place: str = "",
+    speaker: str = "",
+    description: str = "",
+    materials: UploadedFile | None = None,
+) -> TrainingSession:
+    session = TrainingSession(title=title, date=date, kind=kind, place=place, speaker=speaker, description=description)
+    if materials:
+        session.materials = materials
+    session.full_clean()
+    session.save()
+    return session
+
+
+def meeting_create(*, title: str, date: date, place: str = "", minutes: str = "") -> Meeting:
+    meeting = Meeting(title=title, date=date, place=place, minutes=minutes)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def meeting_update_minutes(*, meeting: Meeting, minutes: str) -> Meeting:
+    meeting.minutes = minutes
+    meeting.save(update_fields=["minutes", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(*, event: TrainingSession | Meeting, statuses: dict[int, str]) -> int:
+    """Set each member's attendance at a training session or meeting; returns how many rows."""
+    model, key = (
+        (TrainingAttendance, "session") if isinstance(event, TrainingSession) else (MeetingAttendance, "meeting")
+    )
+    valid = set(AttendanceStatus.values)
+    count = 0
+    for member_id, status in statuses.items():
+        if status not in valid:
+            raise ValidationError(_("无效的出勤状态。"))
+        model.objects.update_or_create(**{key: event, "member_id": member_id}, defaults={"status": status})
+        count += 1
+    return count
+
+
+def experience_share_create(
+    *,
+    member: Member,
+    topic: str,
+    lesson: str,
+    meeting: Meeting | None = None,
+    what_happened: str = "",
+    merchant=None,
+    visit=None,
+    tags: str = "",
+) -> ExperienceShare:
+    share = ExperienceShare(
+        member=member,
+        topic=topic,
+        lesson=lesson,
+        meeting=meeting,
+        what_happened=what_happened,
+        merchant=merchant,
+        tags=" ".join(t for t in tags.replace(",", " ").replace(",", " ").split() if t),
+    )
+    if visit is not None:
+        share.visit = visit
+        share.merchant = share.merchant or visit.merchant
+    share.full_clean()
+    share.save()
+    return share
+
+
+# --- Assignments
+
+
+def assignment_create(
+    *, title: str, due_date: date, created_by: Member, description: str = "", max_score: int = 100
+) -> Assignment:
+    assignment = Assignment(
+        title=title, due_date=due_date, created_by=created_by, description=description, max_score=max_score
+    )
+    assignment.full_clean()
+    assignment.save()
+    for member in Member.objects.active().with_role(Role.OFFICER).select_related("user"):
+        notify(
+            recipient=member,
+            key=f"assignment:{assignment.pk}",
+            title=_("新作业:%(title)s") % {"title": title},
+            body=_("截止日期 %(due)s") % {"due": due_date.isoformat()},
+            url=assignment.get_absolute_url(),
+        )
+    return assignment
+
+
+def submission_save(
+    *, assignment: Assignment, member: Member, text: str = "", file: UploadedFile | None = None
+) -> Submission:
+    if not text.strip() and not file:
+        raise ValidationError(_("请填写内容或上传附件。"))
+    submission = Submission.objects.filter(assignment=assignment, member=member).first()
+    if submission is None:
+        submission = Submission(assignment=assignment, member=member)
+    elif submission.reviewed_at:
+        raise ValidationError(_("作业已批阅,不能再修改。"))
+    submission.text = text
+    if file:
+        submission.file = file
+    submission.submitted_on = timezone.localdate()
+    submission.full_clean()
+    submission.save()
+    return submission
+
+
+def submission_review(*, submission: Submission, score: int, comment: str, by: Member) -> Submission:
+    if not 0 <= score <= submission.assignment.max_score:
+        raise ValidationError({"score": _("得分应在 0 到 %(max)d 之间。") % {"max": submission.assignment.max_score}})
+    submission.score = score
+    submission.comment = comment
+    submission.reviewed_by = by
+    submission.reviewed_at = timezone.now()
+    submission.full_clean()
+    submission.save()
+    notify(
+        recipient=submission.member,
+        key=f"submission-reviewed:{submission.pk}",
+        title=_("作业已批阅:%(title)s") % {"title": submission.assignment.title},
+        body=_("得分 %(score)d") % {"score": score},
+        url=submission.assignment.get_absolute_url(),
+    )
+    return submission
+
+
+# --- Scores
+
+
+def score_rule_save(
+    *, metric: str, points: Decimal, active: bool = True, note: str = "", rule: ScoreRule | None = None
+) -> ScoreRule:
+    rule = rule or ScoreRule()
+    rule.metric = metric
+    rule.points = points
+    rule.active = active
+    rule.note = note
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+def score_adjustment_create(
+    *, semester: Semester, member: Member, points: Decimal, reason: str, by: Member
+) -> ScoreAdjustment:
+    if not reason.strip():
+        raise ValidationError({"reason": _("手动加减分必须填写原因。")})
+    if points == 0:
+        raise ValidationError({"points": _("加减分不能为 0。")})
+    adjustment = ScoreAdjustment(semester=semester, member=member, points=points, reason=reason, created_by=by)
+    adjustment.full_clean()
+    adjustment.save()
+    return adjustment
+
+
+# --- Handover
+
+
+@transaction.atomic
+def handover_run(*, from_member: Member, to_member: Member, by: Member) -> dict[str, int]:
+    """Move everything the leaving member looks after to their successor, in one
+    transaction (all or nothing), then retire the leaving member and their login."""
+    if not by.user.groups.filter(name=Role.MINISTER).exists():
+        raise PermissionDenied(_("只有部长可以办理换届交接。"))
+    if from_member.pk == to_member.pk:
+        raise ValidationError(_("交接双方不能是同一个人。"))
+    if not to_member.is_active or not to_member.user.is_active:
+        raise ValidationError(_("接手人必须是在任部员。"))
+    moved = {code: handover.transfer(from_member, to_member) for code, handover in contributions.HANDOVERS.items()}
+    from_member.is_active = False
+    from_member.save(update_fields=["is_active", "updated_at"])
+    from_member.user.is_active = False
+    from_member.user.save(update_fields=["is_active"])
+    notify(
+        recipient=to_member,
+        key=f"handover:{from_member.pk}:{to_member.pk}",
+        title=_("你接手了%(name)s的工作") % {"name": from_member.display_name},
+        body=", ".join(f"{contributions.HANDOVERS[c].label}: {n}" for c, n in moved.items()),
+        url=from_member.get_absolute_url(),
+    )
+    return moved

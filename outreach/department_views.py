@@ -1,0 +1,505 @@
+"""The department's pages (issue 6): members, recruitment, training, meetings, experience
+library, assignments, scores, handover and inter-school."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import department_queries as queries
+from . import department_services as services
+from . import roles, scoring
+from .department_forms import (
+    AcceptForm,
+    AssignmentForm,
+    AttendanceForm,
+    CandidateForm,
+    ExperienceShareForm,
+    HandoverForm,
+    InterviewForm,
+    MeetingForm,
+    MemberEditForm,
+    MinutesForm,
+    ReviewForm,
+    ScoreAdjustmentForm,
+    ScoreRuleForm,
+    SemesterForm,
+    SubmissionForm,
+    TrainingSessionForm,
+)
+from .department_permissions import (
+    get_member_for_score,
+    may_see_score_of,
+    require_leader,
+    require_member,
+    require_minister,
+    require_writer,
+)
+from .models import Assignment, Candidate, Meeting, Member, ScoreRule, Semester, Submission, TrainingSession
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    try:
+        form.add_error(None, exc)
+    except (ValueError, AttributeError):
+        form.add_error(None, exc.messages)
+
+
+def _semester(request: HttpRequest) -> Semester:
+    pk = request.GET.get("semester")
+    if pk and pk.isdigit():
+        return get_object_or_404(Semester, pk=pk)
+    return services.semester_current()
+
+
+# --- Members
+
+
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    return render(request, "outreach/member_list.html", {"members": queries.members_for_list()})
+
+
+@require_GET
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_member(request)
+    member = get_object_or_404(Member.objects.select_related("user", "team"), pk=pk)
+    semester = _semester(request)
+    context = {
+        "member": member,
+        "semester": semester,
+        "semesters": Semester.objects.all(),
+        "record": queries.member_semester(member, semester),
+        "may_see_score": may_see_score_of(request, member),
+    }
+    return render(request, "outreach/member_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    me = require_minister(request)
+    member = get_object_or_404(Member.objects.select_related("user", "team"), pk=pk)
+    initial = {
+        "role": roles.primary_role(member.user),
+        "team": member.team,
+        "direction": member.direction,
+        "is_active": member.is_active,
+    }
+    form = MemberEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(member=member, by=me, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已更新%(name)s的角色与小组。") % {"name": member.display_name})
+            return redirect(member)
+    return render(request, "outreach/member_edit.html", {"form": form, "member": member})
+
+
+# --- Semesters
+
+
+@require_http_methods(["GET", "POST"])
+def semester_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    form = SemesterForm(request.POST or None)
+    if request.method == "POST":
+        require_minister(request)
+        if form.is_valid():
+            try:
+                services.semester_create(**form.cleaned_data)
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("学期已创建。"))
+                return redirect("outreach:semester-list")
+    context = {"semesters": Semester.objects.all(), "current": services.semester_current(), "form": form}
+    return render(request, "outreach/semester_list.html", context)
+
+
+# --- Recruitment
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST":
+        require_leader(request)
+        if form.is_valid():
+            try:
+                candidate = services.candidate_create(**form.cleaned_data)
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("已登记候选人。"))
+                return redirect(candidate)
+    return render(request, "outreach/candidate_list.html", {"candidates": queries.candidates_for_list(), "form": form})
+
+
+def _get_candidate(pk: int) -> Candidate:
+    return get_object_or_404(Candidate.objects.select_related("member__user", "decided_by"), pk=pk)
+
+
+@require_GET
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_member(request)
+    candidate = _get_candidate(pk)
+    context = {
+        "candidate": candidate,
+        "interview_form": InterviewForm(instance=candidate),
+        "accept_form": AcceptForm(initial={"username": candidate.student_number or ""}),
+        "initial_password": request.session.pop(f"candidate-password-{candidate.pk}", None),
+    }
+    return render(request, "outreach/candidate_detail.html", context)
+
+
+@require_POST
+def candidate_interview(request: HttpRequest, pk: int) -> HttpResponse:
+    require_leader(request)
+    candidate = _get_candidate(pk)
+    form = InterviewForm(request.POST, instance=candidate)
+    if form.is_valid():
+        try:
+            services.candidate_record_interview(candidate=candidate, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("面试记录已保存。"))
+            return redirect(candidate)
+    candidate.refresh_from_db()
+    context = {"candidate": candidate, "interview_form": form, "accept_form": AcceptForm()}
+    return render(request, "outreach/candidate_detail.html", context, status=400)
+
+
+@require_POST
+def candidate_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    me = require_minister(request)
+    candidate = _get_candidate(pk)
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        try:
+            candidate, password = services.candidate_accept(candidate=candidate, by=me, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            # Shown once on the next page, then gone: only its hash is stored.
+            request.session[f"candidate-password-{candidate.pk}"] = password
+            messages.success(request, _("已录取,干事账号已创建。"))
+            return redirect(candidate)
+    context = {"candidate": candidate, "interview_form": InterviewForm(instance=candidate), "accept_form": form}
+    return render(request, "outreach/candidate_detail.html", context, status=400)
+
+
+@require_POST
+def candidate_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    me = require_minister(request)
+    candidate = _get_candidate(pk)
+    try:
+        services.candidate_reject(candidate=candidate, by=me)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已标记为未录取。"))
+    return redirect(candidate)
+
+
+# --- Training
+
+
+@require_GET
+def training_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    semester = _semester(request)
+    context = {"sessions": queries.training_sessions_for_list(semester), "semester": semester}
+    return render(request, "outreach/training_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def training_create(request: HttpRequest) -> HttpResponse:
+    require_leader(request)
+    form = TrainingSessionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.training_session_create(**form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            return redirect(session)
+    return render(request, "outreach/trainingsession_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_member(request)
+    session = get_object_or_404(TrainingSession, pk=pk)
+    form = AttendanceForm(request.POST or None, rows=queries.attendance_rows(session))
+    if request.method == "POST":
+        require_leader(request)
+        if form.is_valid():
+            services.attendance_record(event=session, statuses=form.statuses())
+            messages.success(request, _("出勤已保存。"))
+            return redirect(session)
+    return render(request, "outreach/trainingsession_detail.html", {"session": session, "form": form})
+
+
+# --- Meetings and experience shares
+
+
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    semester = _semester(request)
+    context = {"meetings": queries.meetings_for_list(semester), "semester": semester}
+    return render(request, "outreach/meeting_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    require_leader(request)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(**form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            return redirect(meeting)
+    return render(request, "outreach/meeting_form.html", {"form": form})
+
+
+def _share_form(request: HttpRequest, data=None) -> ExperienceShareForm:
+    if roles.is_leader(request.user):
+        form = ExperienceShareForm(data, member_choices=Member.objects.active().order_by("display_name"))
+    else:
+        form = ExperienceShareForm(data, member_choices=Member.objects.filter(pk=request.member.pk))
+    form.fields["member"].initial = request.member.pk
+    return form
+
+
+def _meeting_context(request, meeting, **forms) -> dict:
+    return {
+        "meeting": meeting,
+        "shares": queries.meeting_shares(meeting),
+        "agenda": queries.agenda_candidates(meeting),
+        "attendance_form": forms.get("attendance_form") or AttendanceForm(rows=queries.attendance_rows(meeting)),
+        "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
+        "share_form": forms.get("share_form") or _share_form(request),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_member(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if request.method == "POST":
+        require_leader(request)
+        attendance_form = AttendanceForm(request.POST, rows=queries.attendance_rows(meeting))
+        minutes_form = MinutesForm(request.POST)
+        if attendance_form.is_valid() and minutes_form.is_valid():
+            services.meeting_update_minutes(meeting=meeting, minutes=minutes_form.cleaned_data["minutes"])
+            services.attendance_record(event=meeting, statuses=attendance_form.statuses())
+            messages.success(request, _("纪要与出勤已保存。"))
+            return redirect(meeting)
+        context = _meeting_context(request, meeting, attendance_form=attendance_form, minutes_form=minutes_form)
+        return render(request, "outreach/meeting_detail.html", context, status=400)
+    return render(request, "outreach/meeting_detail.html", _meeting_context(request, meeting))
+
+
+@require_POST
+def meeting_share_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = _share_form(request, request.POST)
+    if form.is_valid():
+        try:
+            services.experience_share_create(meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("经验分享已记录。"))
+            return redirect(meeting)
+    return render(
+        request, "outreach/meeting_detail.html", _meeting_context(request, meeting, share_form=form), status=400
+    )
+
+
+@require_GET
+def experience_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    query = request.GET.get("q", "").strip()
+    tag = request.GET.get("tag", "").strip()
+    page = Paginator(queries.shares_for_library(query, tag), 20).get_page(request.GET.get("page"))
+    return render(request, "outreach/experienceshare_list.html", {"page_obj": page, "q": query, "tag": tag})
+
+
+# --- Assignments
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST":
+        me = require_minister(request)
+        if form.is_valid():
+            try:
+                assignment = services.assignment_create(created_by=me, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                return redirect(assignment)
+    context = {"assignments": queries.assignments_for_list(), "form": form}
+    return render(request, "outreach/assignment_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    me = require_member(request)
+    assignment = get_object_or_404(Assignment.objects.select_related("created_by"), pk=pk)
+    mine = Submission.objects.filter(assignment=assignment, member=me).first()
+    form = SubmissionForm(request.POST or None, request.FILES or None, initial={"text": mine.text if mine else ""})
+    if request.method == "POST":
+        require_writer(request)
+        if form.is_valid():
+            try:
+                services.submission_save(assignment=assignment, member=me, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("作业已提交。"))
+                return redirect(assignment)
+    context = {
+        "assignment": assignment,
+        "status": queries.assignment_status(assignment),
+        "mine": mine,
+        "form": form,
+        "review_form": ReviewForm(),
+    }
+    return render(request, "outreach/assignment_detail.html", context)
+
+
+@require_POST
+def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
+    me = require_minister(request)
+    submission = get_object_or_404(Submission.objects.select_related("assignment", "member__user"), pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submission_review(submission=submission, by=me, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已批阅。"))
+    else:
+        messages.error(request, _("请填写有效的得分。"))
+    return redirect(submission.assignment)
+
+
+# --- Scores
+
+
+@require_GET
+def score_ranking(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    semester = _semester(request)
+    cards = scoring.score_cards(semester, queries.members_for_scoring())
+    context = {
+        "semester": semester,
+        "semesters": Semester.objects.all(),
+        "cards": cards,
+        "adjustment_form": ScoreAdjustmentForm(members=queries.members_for_scoring()),
+    }
+    return render(request, "outreach/score_ranking.html", context)
+
+
+@require_GET
+def score_breakdown(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_for_score(request, pk)
+    semester = _semester(request)
+    card = scoring.score_cards(semester, [member])[0]
+    context = {"member": member, "semester": semester, "semesters": Semester.objects.all(), "card": card}
+    return render(request, "outreach/score_breakdown.html", context)
+
+
+@require_POST
+def score_adjustment_create(request: HttpRequest) -> HttpResponse:
+    me = require_minister(request)
+    semester = _semester(request)
+    form = ScoreAdjustmentForm(request.POST, members=queries.members_for_scoring())
+    if form.is_valid():
+        try:
+            services.score_adjustment_create(semester=semester, by=me, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已记录手动加减分。"))
+    else:
+        messages.error(request, _("请选择部员并填写分值和原因。"))
+    return redirect(f"{reverse('outreach:score-ranking')}?semester={semester.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def score_rule_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    rule = None
+    if request.GET.get("edit", "").isdigit():
+        rule = get_object_or_404(ScoreRule, pk=request.GET["edit"])
+    form = ScoreRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST":
+        require_minister(request)
+        if form.is_valid():
+            try:
+                services.score_rule_save(rule=rule, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("评分规则已保存。"))
+                return redirect("outreach:score-rules")
+    rules = [
+        (r, scoring.metric_label(r.metric), r.metric in scoring.METRICS) for r in ScoreRule.objects.order_by("metric")
+    ]
+    return render(request, "outreach/scorerule_list.html", {"rules": rules, "form": form, "editing": rule})
+
+
+# --- Handover and inter-school
+
+
+@require_http_methods(["GET", "POST"])
+def handover(request: HttpRequest) -> HttpResponse:
+    me = require_minister(request)
+    form = HandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.handover_run(
+                from_member=form.cleaned_data["from_member"], to_member=form.cleaned_data["to_member"], by=me
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, str(exc) if isinstance(exc, PermissionDenied) else exc.messages)
+        else:
+            summary = ", ".join(f"{scoring_label}: {n}" for scoring_label, n in _handover_labels(moved)) or _(
+                "没有需要交接的事项"
+            )
+            messages.success(request, _("交接完成:%(summary)s。") % {"summary": summary})
+            return redirect(form.cleaned_data["to_member"])
+    from .contributions import HANDOVERS
+
+    return render(request, "outreach/handover_form.html", {"form": form, "handovers": HANDOVERS.values()})
+
+
+def _handover_labels(moved: dict[str, int]):
+    from .contributions import HANDOVERS
+
+    return [(str(HANDOVERS[code].label), n) for code, n in moved.items()]
+
+
+@require_GET
+def interschool(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    return render(request, "outreach/interschool_list.html", {"organisations": queries.student_organisations()})
