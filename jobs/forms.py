@@ -115,13 +115,11 @@ class ApplicationForm(forms.ModelForm):
 
 
 class ScreeningForm(forms.Form):
-    criteria_met = forms.MultipleChoiceField(label=_("符合的要求"), required=False, widget=forms.CheckboxSelectMultiple)
+    """The ticked criteria are read as a plain list: the service keeps those the posting
+    still has, so a criterion edited while a screener had the page open does not block them."""
+
     note = forms.CharField(label=_("初试备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     result = forms.ChoiceField(label=_("初试结果"), choices=[("passed", _("通过")), ("failed", _("不通过"))])
-
-    def __init__(self, *args, posting: Posting, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["criteria_met"].choices = [(item, item) for item in posting.criteria_list]
 
 
 class OutcomeForm(forms.Form):

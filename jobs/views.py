@@ -136,14 +136,14 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_screen_view(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_screening(request, pk)
-    form = ScreeningForm(request.POST, posting=application.posting)
+    form = ScreeningForm(request.POST)
     if form.is_valid():
         try:
             application_screen(
                 application=application,
                 member=request.member,
                 passed=form.cleaned_data["result"] == "passed",
-                criteria_met=form.cleaned_data["criteria_met"],
+                criteria_met=request.POST.getlist("criteria_met"),
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:

@@ -1,0 +1,95 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from jobs.models import Outcome, PostingStatus, Screening, Season, SeasonKind
+from jobs.queries import past_employers_to_contact, season_calendar, seasons_starting_within, timeline_entries
+from outreach.contributions import METRICS
+from sponsors.timeline import SOURCES, timeline_for
+
+from .factories import ApplicationFactory, EmployerRatingFactory, PostingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seasons_are_seeded_with_their_outreach_start():
+    may_day = Season.objects.get(kind=SeasonKind.MAY_DAY)
+    summer = Season.objects.get(kind=SeasonKind.SUMMER)
+    assert (may_day.outreach_month, may_day.outreach_day) == (3, 1)
+    assert (summer.outreach_month, summer.outreach_day) == (6, 1)
+
+
+def test_seasons_starting_within_days():
+    today = datetime.date(2026, 2, 20)
+    starts = seasons_starting_within(10, today)
+    assert [s.season.kind for s in starts] == [SeasonKind.MAY_DAY]
+    assert starts[0].outreach_starts_on == datetime.date(2026, 3, 1)
+    assert seasons_starting_within(5, today) == []
+
+
+def test_season_calendar_wraps_into_next_year_and_follows_edits():
+    winter = Season.objects.get(kind=SeasonKind.WINTER)
+    winter.outreach_month, winter.outreach_day = 12, 1
+    winter.save()
+    starts = season_calendar(datetime.date(2026, 12, 2))
+    assert starts[0].season.kind == SeasonKind.MAY_DAY
+    assert starts[0].outreach_starts_on == datetime.date(2027, 3, 1)
+    assert starts[-1].outreach_starts_on == datetime.date(2027, 12, 1)
+
+
+def test_home_page_shows_coming_season_and_past_employers(client_for, officer):
+    last_year = timezone.localdate() - datetime.timedelta(days=300)
+    old = PostingFactory(
+        merchant__name="康师傅武汉分公司",
+        status=PostingStatus.CLOSED,
+        work_start=last_year,
+        work_end=last_year + datetime.timedelta(days=3),
+        deadline=last_year,
+    )
+    ApplicationFactory(posting=old, screening=Screening.PASSED, sent_at=timezone.now(), outcome=Outcome.HIRED)
+    EmployerRatingFactory(merchant=old.merchant, score=5)
+    body = client_for(officer).get(reverse("jobs:posting-list")).content.decode()
+    assert "即将到来的兼职季" in body
+    assert "开始联系商家" in body
+    assert "康师傅武汉分公司" in body
+    merchant = past_employers_to_contact(timezone.localdate())[0]
+    assert (merchant.n_sent, merchant.n_hired, merchant.avg_score) == (1, 1, 5)
+
+
+def test_blacklisted_past_employers_are_not_suggested():
+    last_year = timezone.localdate() - datetime.timedelta(days=300)
+    posting = PostingFactory(status=PostingStatus.CLOSED, work_start=last_year, work_end=last_year, deadline=last_year)
+    posting.merchant.vetting_status = "blacklisted"
+    posting.merchant.blacklist_reason = "fee_charging"
+    posting.merchant.save()
+    assert list(past_employers_to_contact(timezone.localdate())) == []
+
+
+def test_postings_with_admission_rates_and_ratings_are_on_the_merchant_timeline(django_assert_max_num_queries):
+    posting = PostingFactory(title="五一促销员")
+    ApplicationFactory.create_batch(3, posting=posting, screening=Screening.PASSED, sent_at=timezone.now())
+    ApplicationFactory(posting=posting, screening=Screening.PASSED, sent_at=timezone.now(), outcome=Outcome.HIRED)
+    PostingFactory.create_batch(5, merchant=posting.merchant)
+    EmployerRatingFactory.create_batch(3, merchant=posting.merchant, posting=posting, comment="结算及时")
+    assert timeline_entries in SOURCES
+    with django_assert_max_num_queries(2):
+        entries = list(timeline_entries(posting.merchant))
+    assert {e.kind for e in timeline_for(posting.merchant)} >= {"posting", "employer-rating"}
+    postings = [e for e in entries if e.kind == "posting"]
+    assert len(postings) == 6
+    mine = next(e for e in postings if e.url == posting.get_absolute_url() and "推荐复试 4 人" in e.detail)
+    assert "录取率 25%" in mine.badges
+    assert sum(e.kind == "employer-rating" for e in entries) == 3
+
+
+def test_application_screened_metric_credits_the_screener_by_screening_date(officer, minister):
+    now = timezone.now()
+    ApplicationFactory.create_batch(3, screening=Screening.PASSED, screened_by=officer, screened_at=now)
+    ApplicationFactory(screening=Screening.FAILED, screened_by=minister, screened_at=now)
+    ApplicationFactory(screening=Screening.FAILED, screened_by=minister, screened_at=now - datetime.timedelta(days=40))
+    ApplicationFactory()
+    today = timezone.localdate()
+    counts = METRICS["application_screened"].count(today - datetime.timedelta(days=7), today)
+    assert counts == {officer.pk: 3, minister.pk: 1}
