@@ -1,0 +1,600 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from outreach.models import Member, TimeStampedModel
+from sponsors.models import Industry, Merchant
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class EventKind(models.TextChoices):
+    COMPETITION = "competition", _("竞赛")
+    SPORTS = "sports", _("体育赛事")
+    GALA = "gala", _("晚会")
+    TRAINING = "training", _("培训班")
+    EXHIBITION = "exhibition", _("展览")
+    JOB_FAIR = "job_fair", _("招聘会")
+    OTHER = "other", _("其他")
+
+
+class EventStatus(models.TextChoices):
+    PLANNING = "planning", _("筹备中")
+    SEEKING = "seeking", _("招商中")
+    RUNNING = "running", _("进行中")
+    FINISHED = "finished", _("已结束")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class EventQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("owner").prefetch_related("industries").order_by("-starts_on", "title")
+
+
+class Event(TimeStampedModel):
+    title = models.CharField(_("活动名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=EventKind.choices, default=EventKind.OTHER)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    venue = models.CharField(_("地点"), max_length=100, blank=True)
+    organisers = models.CharField(_("主办部门"), max_length=200, blank=True, help_text=_("如:校学生会外联部、体育部"))
+    expected_audience = models.PositiveIntegerField(_("预计人数"), default=0)
+    audience_description = models.TextField(_("受众说明"), blank=True)
+    sponsorship_target = models.DecimalField(_("赞助目标(元)"), default=Decimal("0"), **MONEY)
+    industries = models.ManyToManyField(Industry, blank=True, related_name="events", verbose_name=_("适合行业"))
+    co_organisers = models.ManyToManyField(
+        Merchant, blank=True, related_name="joint_events", verbose_name=_("联合主办(兄弟院校)")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=EventStatus.choices, default=EventStatus.PLANNING)
+    owner = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="events", verbose_name=_("负责人")
+    )
+    description = models.TextField(_("活动简介"), blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
+        ordering = ["-starts_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
+
+
+class BenefitKind(models.TextChoices):
+    BANNER = "banner", _("横幅")
+    POSTER = "poster", _("海报")
+    JERSEY = "jersey", _("球衣印制")
+    STAGE_MENTION = "stage_mention", _("舞台口播")
+    BOOTH = "booth", _("展位")
+    NAMING = "naming", _("冠名权")
+    LEAFLET = "leaflet", _("传单")
+    SOCIAL_POST = "social_post", _("新媒体推文")
+    SAMPLING = "sampling", _("产品试用")
+    OTHER = "other", _("其他")
+
+
+UNITS = {
+    BenefitKind.BANNER: _("条"),
+    BenefitKind.POSTER: _("张"),
+    BenefitKind.JERSEY: _("套"),
+    BenefitKind.STAGE_MENTION: _("次"),
+    BenefitKind.BOOTH: _("个"),
+    BenefitKind.NAMING: _("项"),
+    BenefitKind.LEAFLET: _("份"),
+    BenefitKind.SOCIAL_POST: _("篇"),
+    BenefitKind.SAMPLING: _("次"),
+    BenefitKind.OTHER: _("项"),
+}
+
+
+class BenefitQuerySet(models.QuerySet):
+    def approved(self):
+        """Benefits every department that must deliver them has agreed to (内部商榷)."""
+        return self.filter(approvals__isnull=False).exclude(approvals__agreed_at__isnull=True).distinct()
+
+
+def clause_text(*, kind, quantity, size, placement, starts_on, ends_on, specifics) -> str:
+    """A benefit written out concretely: what, how many, how big, where, on which dates.
+
+    It says when a banner goes up, never how long it stays up: that is not the union's to promise.
+    """
+    parts = [f"{BenefitKind(kind).label} {quantity} {UNITS[BenefitKind(kind)]}"]
+    if size:
+        parts.append(_("尺寸 %(size)s") % {"size": size})
+    if placement:
+        parts.append(_("位置:%(place)s") % {"place": placement})
+    if starts_on and ends_on and ends_on != starts_on:
+        parts.append(_("于 %(start)s 至 %(end)s 期间") % {"start": starts_on.isoformat(), "end": ends_on.isoformat()})
+    elif starts_on:
+        parts.append(_("于 %(date)s") % {"date": starts_on.isoformat()})
+    text = ",".join(str(part) for part in parts)
+    if specifics:
+        text += ";" + specifics
+    return text + "。"
+
+
+class Benefit(TimeStampedModel):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="benefits", verbose_name=_("活动"))
+    kind = models.CharField(_("权益类型"), max_length=20, choices=BenefitKind.choices)
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    size = models.CharField(_("尺寸"), max_length=50, blank=True, help_text=_("如:4m × 0.8m"))
+    placement = models.CharField(_("位置"), max_length=100, blank=True)
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    specifics = models.TextField(_("具体说明"), blank=True)
+
+    objects = BenefitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("宣传权益")
+        verbose_name_plural = _("宣传权益")
+        ordering = ["event", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return clause_text(
+            kind=self.kind,
+            quantity=self.quantity,
+            size=self.size,
+            placement=self.placement,
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            specifics=self.specifics,
+        )
+
+    @property
+    def is_approved(self) -> bool:
+        """Uses prefetched approvals when there are any."""
+        approvals = list(self.approvals.all())
+        return bool(approvals) and all(approval.agreed_at for approval in approvals)
+
+
+class BenefitApproval(TimeStampedModel):
+    """A department that must deliver a benefit, and its recorded agreement."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("权益"))
+    department = models.CharField(_("负责部门"), max_length=50, help_text=_("如:宣传部、体育部"))
+    agreed_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
+    agreed_contact = models.CharField(_("对方同意人"), max_length=50, blank=True)
+    recorded_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("记录人")
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("部门商榷")
+        verbose_name_plural = _("部门商榷")
+        ordering = ["department"]
+        constraints = [models.UniqueConstraint(fields=["benefit", "department"], name="benefit_department_once")]
+
+    def __str__(self) -> str:
+        return f"{self.department}: {self.benefit}"
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SENT = "sent", _("已发送")
+    ACCEPTED = "accepted", _("已接受")
+    DECLINED = "declined", _("已拒绝")
+
+
+class Proposal(TimeStampedModel):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("活动"))
+    merchant = models.ForeignKey(
+        Merchant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("致商家"),
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    status = models.CharField(_("状态"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT)
+    contact = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("联系人")
+    )
+    introduction = models.TextField(_("活动介绍"), blank=True)
+    created_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals", verbose_name=_("起草人")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("赞助方案书")
+        verbose_name_plural = _("赞助方案书")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:proposal-detail", args=[self.pk])
+
+
+class Tier(models.TextChoices):
+    NAMING = "naming", _("冠名")
+    CO_HOST = "co_host", _("协办")
+    SPONSOR = "sponsor", _("赞助")
+    IN_KIND = "in_kind", _("实物赞助")
+    CUSTOM = "custom", _("自定义")
+
+
+class ProposalPackage(TimeStampedModel):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="packages", verbose_name=_("方案书"))
+    tier = models.CharField(_("级别"), max_length=20, choices=Tier.choices)
+    name = models.CharField(_("名称"), max_length=50, blank=True, help_text=_("自定义级别的名称"))
+    price = models.DecimalField(_("价格(元)"), null=True, blank=True, **MONEY)
+    in_kind = models.CharField(_("实物内容"), max_length=200, blank=True)
+    benefits = models.ManyToManyField(Benefit, blank=True, related_name="packages", verbose_name=_("权益"))
+
+    class Meta:
+        verbose_name = _("赞助级别")
+        verbose_name_plural = _("赞助级别")
+        ordering = ["proposal", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name or str(Tier(self.tier).label)
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审批")
+    APPROVED = "approved", _("已审批")
+    SIGNED = "signed", _("已签署")
+    IN_FULFILMENT = "in_fulfilment", _("执行中")
+    FULFILLED = "fulfilled", _("已完成")
+    TERMINATED = "terminated", _("已终止")
+
+
+SIGNED_STATUSES = (ContractStatus.SIGNED, ContractStatus.IN_FULFILMENT, ContractStatus.FULFILLED)
+
+
+class ContractCounter(models.Model):
+    """The last contract number of a year; locked while a number is taken, so none repeats."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    last = models.PositiveIntegerField(_("已用编号"), default=0)
+
+    class Meta:
+        verbose_name = _("合同编号计数")
+        verbose_name_plural = _("合同编号计数")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class ContractQuerySet(models.QuerySet):
+    def signed(self):
+        return self.filter(status__in=SIGNED_STATUSES)
+
+    def for_detail(self):
+        return self.select_related(
+            "event", "merchant", "owner", "proposal", "approved_by", "advisor_signed_off_by", "signed_by"
+        )
+
+
+def private_upload(instance, filename: str) -> str:
+    return f"private/events/{type(instance).__name__.lower()}/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class Contract(TimeStampedModel):
+    number = models.CharField(_("合同编号"), max_length=20, unique=True)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("活动"))
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("赞助方"))
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts", verbose_name=_("方案书")
+    )
+    owner = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts", verbose_name=_("起草人")
+    )
+    cash_amount = models.DecimalField(_("现金赞助(元)"), default=Decimal("0"), **MONEY)
+    payment_terms = models.TextField(_("付款方式"), blank=True)
+    breach_terms = models.TextField(
+        _("违约责任"),
+        blank=True,
+        default=_(
+            "任何一方未履行本合同约定的义务,应向对方说明情况并协商补救;"
+            "甲方未能落实的宣传权益,按该项权益对应金额退还或以等值权益补足。"
+        ),
+    )
+    union_signatory = models.CharField(_("甲方签字人"), max_length=50, blank=True)
+    merchant_signatory = models.CharField(_("乙方签字人"), max_length=50, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    approved_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("部长审批")
+    )
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    advisor_signed_off_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("指导老师签批")
+    )
+    advisor_signed_off_at = models.DateTimeField(_("签批时间"), null=True, blank=True)
+    signed_on = models.DateField(_("签署日期"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("上传人")
+    )
+    signed_scan = models.FileField(_("签署扫描件"), upload_to=private_upload, blank=True)
+    termination_reason = models.TextField(_("终止原因"), blank=True)
+
+    history = HistoricalRecords()
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("赞助合同")
+        verbose_name_plural = _("赞助合同")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="terminated") | ~Q(termination_reason=""), name="contract_termination_needs_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.merchant}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:contract-detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status not in (ContractStatus.DRAFT, ContractStatus.SUBMITTED)
+
+
+class ContractInKind(TimeStampedModel):
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="in_kind_items", verbose_name=_("合同")
+    )
+    description = models.CharField(_("物品"), max_length=100)
+    quantity = models.CharField(_("数量"), max_length=30, blank=True)
+    value = models.DecimalField(_("折合价值(元)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("实物赞助")
+        verbose_name_plural = _("实物赞助")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Clause(TimeStampedModel):
+    """One promised benefit, written into the contract concretely (copied, so later edits to
+    the event's benefit never change what was signed)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("合同"))
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="clauses", verbose_name=_("权益"))
+    kind = models.CharField(_("权益类型"), max_length=20, choices=BenefitKind.choices)
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    size = models.CharField(_("尺寸"), max_length=50, blank=True)
+    placement = models.CharField(_("位置"), max_length=100, blank=True)
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    specifics = models.TextField(_("具体说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("合同条款")
+        verbose_name_plural = _("合同条款")
+        ordering = ["contract", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return clause_text(
+            kind=self.kind,
+            quantity=self.quantity,
+            size=self.size,
+            placement=self.placement,
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            specifics=self.specifics,
+        )
+
+
+class Amendment(TimeStampedModel):
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="amendments", verbose_name=_("合同"))
+    number = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("补充条款"))
+    created_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("起草人")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("补充协议")
+        verbose_name_plural = _("补充协议")
+        ordering = ["contract", "number"]
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="amendment_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number}-{self.label}"
+
+    @property
+    def label(self) -> str:
+        return _("补充协议 %(n)s") % {"n": self.number}
+
+
+class DeliverableStatus(models.TextChoices):
+    OPEN = "open", _("待落实")
+    DONE = "done", _("已完成待核实")
+    VERIFIED = "verified", _("已核实")
+
+
+class DeliverableQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=DeliverableStatus.VERIFIED)
+
+    def overdue(self, today=None):
+        return self.filter(status=DeliverableStatus.OPEN, due_on__lt=today or timezone.localdate())
+
+
+class Deliverable(TimeStampedModel):
+    clause = models.OneToOneField(Clause, on_delete=models.CASCADE, related_name="deliverable", verbose_name=_("条款"))
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="deliverables", verbose_name=_("合同")
+    )
+    owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="deliverables", verbose_name=_("负责人"))
+    due_on = models.DateField(_("截止日期"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=DeliverableStatus.choices, default=DeliverableStatus.OPEN
+    )
+    note = models.TextField(_("落实说明"), blank=True)
+    completed_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("完成人")
+    )
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("核实人")
+    )
+    verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = DeliverableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("落实事项")
+        verbose_name_plural = _("落实事项")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.clause)
+
+    def get_absolute_url(self) -> str:
+        return self.contract.get_absolute_url() + f"#deliverable-{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == DeliverableStatus.OPEN and self.due_on < timezone.localdate()
+
+
+class Evidence(TimeStampedModel):
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("落实事项")
+    )
+    image = models.ImageField(_("照片"), upload_to=private_upload)
+    uploaded_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("上传人")
+    )
+
+    class Meta:
+        verbose_name = _("落实凭证")
+        verbose_name_plural = _("落实凭证")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:evidence-file", args=[self.pk])
+
+
+class Payment(TimeStampedModel):
+    """An instalment: expected on a date, received (or not yet)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="payments", verbose_name=_("合同"))
+    amount = models.DecimalField(_("金额(元)"), **MONEY)
+    due_on = models.DateField(_("应付日期"))
+    received_on = models.DateField(_("到账日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("付款")
+        verbose_name_plural = _("付款")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} {self.amount}"
+
+
+class MaterialSource(models.TextChoices):
+    BOUGHT = "bought", _("购买")
+    RENTED = "rented", _("租用")
+    BORROWED = "borrowed", _("借用")
+
+
+class Material(TimeStampedModel):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials", verbose_name=_("活动"))
+    name = models.CharField(_("物资"), max_length=100)
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    source = models.CharField(_("来源"), max_length=20, choices=MaterialSource.choices)
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.SET_NULL, null=True, blank=True, related_name="materials", verbose_name=_("商家")
+    )
+    supplier = models.CharField(_("提供方"), max_length=100, blank=True, help_text=_("不是系统里的商家时填写"))
+    cost = models.DecimalField(_("费用(元)"), default=Decimal("0"), **MONEY)
+    responsible = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="materials", verbose_name=_("负责人")
+    )
+    return_due = models.DateField(_("归还日期"), null=True, blank=True)
+    returned = models.BooleanField(_("已归还"), default=False)
+
+    class Meta:
+        verbose_name = _("物资")
+        verbose_name_plural = _("物资")
+        ordering = ["event", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.source != MaterialSource.BOUGHT and not self.return_due:
+            raise ValidationError({"return_due": _("租用或借用的物资须填写归还日期。")})
+
+    @property
+    def provider(self) -> str:
+        return str(self.merchant) if self.merchant_id else self.supplier
+
+
+class MerchantLink(TimeStampedModel):
+    """A link sent to a merchant (no account) to fetch its contract and fulfilment report.
+
+    The URL carries a signed token naming this row; the row holds the expiry and can be revoked.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="links", verbose_name=_("合同"))
+    expires_at = models.DateTimeField(_("过期时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("创建人")
+    )
+
+    class Meta:
+        verbose_name = _("商家链接")
+        verbose_name_plural = _("商家链接")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} → {self.expires_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

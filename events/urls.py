@@ -1,3 +1,49 @@
+from django.urls import path
+
+from . import views
+
 app_name = "events"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="event-list"),
+    path("new/", views.event_create, name="event-create"),
+    path("<int:pk>/", views.event_detail, name="event-detail"),
+    path("<int:pk>/edit/", views.event_edit, name="event-edit"),
+    path("<int:pk>/benefits/new/", views.benefit_create, name="benefit-create"),
+    path("<int:pk>/proposals/new/", views.proposal_create, name="proposal-create"),
+    path("<int:pk>/contracts/new/", views.contract_create, name="contract-create"),
+    path("<int:pk>/materials/new/", views.material_create, name="material-create"),
+    path("approvals/<int:pk>/agree/", views.benefit_agree, name="benefit-agree"),
+    path("materials/<int:pk>/returned/", views.material_returned, name="material-returned"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
+    path("proposals/<int:pk>/pdf/", views.proposal_pdf, name="proposal-pdf"),
+    path("proposals/<int:pk>/packages/new/", views.package_create, name="package-create"),
+    path("proposals/<int:pk>/status/", views.proposal_status, name="proposal-status"),
+    path("proposals/<int:pk>/contract/", views.proposal_contract, name="proposal-contract"),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract-detail"),
+    path("contracts/<int:pk>/edit/", views.contract_edit, name="contract-edit"),
+    path("contracts/<int:pk>/pdf/", views.contract_pdf, name="contract-pdf"),
+    path("contracts/<int:pk>/report/", views.fulfilment_report_pdf, name="fulfilment-report-pdf"),
+    path("contracts/<int:pk>/clauses/new/", views.clause_create, name="clause-create"),
+    path("contracts/<int:pk>/in-kind/new/", views.in_kind_create, name="in-kind-create"),
+    path("contracts/<int:pk>/submit/", views.contract_submit, name="contract-submit"),
+    path("contracts/<int:pk>/approve/", views.contract_approve, name="contract-approve"),
+    path("contracts/<int:pk>/sign-off/", views.contract_signoff, name="contract-signoff"),
+    path("contracts/<int:pk>/return/", views.contract_return, name="contract-return"),
+    path("contracts/<int:pk>/sign/", views.contract_sign, name="contract-sign"),
+    path("contracts/<int:pk>/terminate/", views.contract_terminate, name="contract-terminate"),
+    path("contracts/<int:pk>/scan/", views.contract_scan, name="contract-scan"),
+    path("contracts/<int:pk>/amendments/new/", views.amendment_create, name="amendment-create"),
+    path("contracts/<int:pk>/payments/new/", views.payment_create, name="payment-create"),
+    path("contracts/<int:pk>/links/new/", views.link_create, name="link-create"),
+    path("amendments/<int:pk>/pdf/", views.amendment_pdf, name="amendment-pdf"),
+    path("payments/<int:pk>/received/", views.payment_receive, name="payment-receive"),
+    path("links/<int:pk>/revoke/", views.link_revoke, name="link-revoke"),
+    path("deliverables/<int:pk>/complete/", views.deliverable_complete, name="deliverable-complete"),
+    path("deliverables/<int:pk>/verify/", views.deliverable_verify, name="deliverable-verify"),
+    path("deliverables/<int:pk>/reopen/", views.deliverable_reopen, name="deliverable-reopen"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence-file"),
+    path("m/<str:token>/", views.merchant_link, name="merchant-link"),
+    path("m/<str:token>/contract.pdf", views.merchant_link_contract_pdf, name="merchant-link-contract-pdf"),
+    path("m/<str:token>/report.pdf", views.merchant_link_report_pdf, name="merchant-link-report-pdf"),
+]

@@ -1,0 +1,243 @@
+"""Reads of the events app, each loading what its page needs up front."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.core import signing
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sponsors.models import Merchant
+from sponsors.timeline import TimelineEntry
+
+from .models import (
+    SIGNED_STATUSES,
+    Benefit,
+    BenefitApproval,
+    Contract,
+    ContractInKind,
+    ContractStatus,
+    Deliverable,
+    DeliverableStatus,
+    Event,
+    Evidence,
+    MerchantLink,
+    Payment,
+    Proposal,
+    ProposalPackage,
+)
+from .services import LINK_SALT
+
+
+@dataclass(frozen=True)
+class MoneyRaised:
+    cash_received: Decimal
+    cash_promised: Decimal
+    in_kind: Decimal
+    target: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.cash_received + self.in_kind
+
+    @property
+    def percent(self) -> int:
+        if not self.target:
+            return 0
+        return min(100, int(self.total * 100 / self.target))
+
+
+def events_for_list():
+    signed = Q(contracts__status__in=SIGNED_STATUSES)
+    return Event.objects.for_list().annotate(
+        contract_count=Count("contracts", filter=signed, distinct=True),
+        proposal_count=Count("proposals", distinct=True),
+    )
+
+
+def money_raised(event: Event) -> MoneyRaised:
+    """Received cash and the in-kind value of signed contracts, counted separately."""
+    signed = Contract.objects.filter(event=event, status__in=SIGNED_STATUSES)
+    cash = Payment.objects.filter(contract__in=signed).aggregate(
+        received=Sum("amount", filter=Q(received_on__isnull=False)), promised=Sum("amount")
+    )
+    in_kind = ContractInKind.objects.filter(contract__in=signed).aggregate(total=Sum("value"))["total"]
+    return MoneyRaised(
+        cash_received=cash["received"] or Decimal("0"),
+        cash_promised=cash["promised"] or Decimal("0"),
+        in_kind=in_kind or Decimal("0"),
+        target=event.sponsorship_target,
+    )
+
+
+def event_for_detail(pk: int):
+    approvals = Prefetch("approvals", queryset=BenefitApproval.objects.order_by("department"))
+    return (
+        Event.objects.select_related("owner")
+        .prefetch_related(
+            "industries",
+            "co_organisers",
+            Prefetch("benefits", queryset=Benefit.objects.prefetch_related(approvals).order_by("kind", "pk")),
+            Prefetch("proposals", queryset=Proposal.objects.select_related("merchant").order_by("-created_at")),
+            Prefetch("contracts", queryset=Contract.objects.select_related("merchant").order_by("-created_at")),
+            "materials__merchant",
+            "materials__responsible",
+        )
+        .get(pk=pk)
+    )
+
+
+def suggested_merchants(event: Event, limit: int = 10) -> list[Merchant]:
+    """The CRM's suggestion for the event's industries, minus merchants already approached for it."""
+    approached = Q(proposals__event=event) | Q(contracts__event=event)
+    return list(
+        Merchant.objects.suggested_for_industries(event.industries.all()).exclude(
+            pk__in=Merchant.objects.filter(approached).values("pk")
+        )[:limit]
+    )
+
+
+def proposal_for_detail(pk: int) -> Proposal:
+    benefits = Prefetch("benefits", queryset=Benefit.objects.prefetch_related("approvals"))
+    return (
+        Proposal.objects.select_related("event", "merchant", "contact__user", "created_by")
+        .prefetch_related(
+            Prefetch("packages", queryset=ProposalPackage.objects.prefetch_related(benefits)),
+            "event__industries",
+            "contracts",
+        )
+        .get(pk=pk)
+    )
+
+
+def contract_for_detail(pk: int) -> Contract:
+    return (
+        Contract.objects.for_detail()
+        .prefetch_related(
+            "clauses__benefit",
+            "in_kind_items",
+            "payments",
+            "amendments",
+            Prefetch(
+                "deliverables",
+                queryset=Deliverable.objects.select_related(
+                    "clause", "owner", "completed_by", "verified_by"
+                ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))),
+            ),
+            Prefetch("links", queryset=MerchantLink.objects.order_by("-created_at")),
+        )
+        .get(pk=pk)
+    )
+
+
+def fulfilment_summary(contract: Contract) -> dict[str, int]:
+    today = timezone.localdate()
+    deliverables = list(contract.deliverables.all())
+    return {
+        "total": len(deliverables),
+        "done": sum(d.status != DeliverableStatus.OPEN for d in deliverables),
+        "verified": sum(d.status == DeliverableStatus.VERIFIED for d in deliverables),
+        "overdue": sum(d.status == DeliverableStatus.OPEN and d.due_on < today for d in deliverables),
+        "due": sum(d.status == DeliverableStatus.OPEN and d.due_on >= today for d in deliverables),
+    }
+
+
+def resolve_merchant_link(token: str) -> MerchantLink | None:
+    """The link a token names if it is genuine, not revoked and not expired; else None."""
+    try:
+        payload = signing.loads(token, salt=LINK_SALT)
+    except signing.BadSignature:
+        return None
+    link_id = payload.get("link") if isinstance(payload, dict) else None
+    if not isinstance(link_id, int):
+        return None
+    return (
+        MerchantLink.objects.select_related("contract")
+        .filter(pk=link_id, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def joint_events_by_organisation(merchant_ids) -> dict[int, list[Event]]:
+    """Joint events per co-organising merchant (brother schools' organisations), one query."""
+    through = Event.co_organisers.through
+    rows = (
+        through.objects.filter(merchant_id__in=list(merchant_ids))
+        .select_related("event")
+        .order_by("-event__starts_on", "event__title")
+    )
+    result: dict[int, list[Event]] = defaultdict(list)
+    for row in rows:
+        result[row.merchant_id].append(row.event)
+    return dict(result)
+
+
+# --- Cross-app contributions
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def timeline_entries(merchant) -> list[TimelineEntry]:
+    """Proposals, contracts and received payments of a merchant: three queries."""
+    entries = []
+    for proposal in Proposal.objects.filter(merchant=merchant).select_related("event"):
+        entries.append(
+            TimelineEntry(
+                when=proposal.created_at,
+                kind="proposal",
+                title=_("赞助方案书:%(title)s") % {"title": proposal.title},
+                url=proposal.get_absolute_url(),
+                detail=str(proposal.event),
+                badges=(str(proposal.get_status_display()),),
+            )
+        )
+    for contract in Contract.objects.filter(merchant=merchant).select_related("event"):
+        when = _aware(contract.signed_on) if contract.signed_on else contract.created_at
+        entries.append(
+            TimelineEntry(
+                when=when,
+                kind="contract",
+                title=_("赞助合同 %(number)s") % {"number": contract.number},
+                url=contract.get_absolute_url(),
+                detail=str(contract.event),
+                badges=(str(contract.get_status_display()),),
+            )
+        )
+    payments = Payment.objects.filter(contract__merchant=merchant, received_on__isnull=False).select_related("contract")
+    for payment in payments:
+        from outreach.money import format_cny
+
+        entries.append(
+            TimelineEntry(
+                when=_aware(payment.received_on),
+                kind="payment",
+                title=_("赞助款到账 %(amount)s") % {"amount": format_cny(payment.amount)},
+                url=payment.contract.get_absolute_url(),
+                detail=payment.contract.number,
+            )
+        )
+    return entries
+
+
+def contracts_signed_per_member(start: date, end: date) -> dict[int, int]:
+    rows = (
+        Contract.objects.filter(signed_on__range=(start, end), owner__isnull=False)
+        .exclude(status=ContractStatus.TERMINATED)
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["owner_id"]: row["n"] for row in rows}
+
+
+def deliverables_verified_per_member(start: date, end: date) -> dict[int, int]:
+    rows = (
+        Deliverable.objects.filter(verified_at__gte=_aware(start), verified_at__lt=_aware(end + timedelta(days=1)))
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["owner_id"]: row["n"] for row in rows}

@@ -1,0 +1,649 @@
+import mimetypes
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from outreach.pdf import pdf_response, render_pdf
+
+from . import forms, permissions, queries, services
+from .models import EventStatus, ProposalStatus
+from .money import amount_in_capitals
+
+FORM_METHODS = ["GET", "POST"]
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _form_page(request, template: str, form, *, title: str, back: str, **context) -> HttpResponse:
+    return render(request, template, {"form": form, "title": title, "back_url": back, **context})
+
+
+def _act(request, action, success: str, redirect_to: str) -> HttpResponse:
+    """Run a POST-only service call; its ValidationError becomes an error message."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, success)
+    return redirect(redirect_to)
+
+
+# --- Events
+
+
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_member(request)
+    status = request.GET.get("status", "")
+    events = queries.events_for_list()
+    if status in EventStatus.values:
+        events = events.filter(status=status)
+    return render(
+        request, "events/event_list.html", {"events": events, "statuses": EventStatus.choices, "status": status}
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def event_create(request: HttpRequest) -> HttpResponse:
+    member = permissions.require_writer(request)
+    form = forms.EventForm(request.POST or None, initial={"owner": member})
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(event)
+    return _form_page(request, "events/event_form.html", form, title=_("新建活动"), back=reverse("events:event-list"))
+
+
+@require_http_methods(FORM_METHODS)
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = permissions.get_event_for_edit(request, pk)
+    form = forms.EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.event_update(event=event, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(event)
+    return _form_page(request, "events/event_form.html", form, title=_("编辑活动"), back=event.get_absolute_url())
+
+
+@require_GET
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = permissions.get_event_for_detail(request, pk)
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "money": queries.money_raised(event),
+            "suggestions": queries.suggested_merchants(event),
+        },
+    )
+
+
+# --- Benefits
+
+
+@require_http_methods(FORM_METHODS)
+def benefit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_writer(request)
+    event = permissions.get_event(request, pk)
+    form = forms.BenefitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.benefit_create(event=event, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("权益已添加,请记录各负责部门的同意。"))
+            return redirect(event.get_absolute_url() + "#benefits")
+    return _form_page(request, "events/benefit_form.html", form, title=_("添加宣传权益"), back=event.get_absolute_url())
+
+
+@require_http_methods(FORM_METHODS)
+def benefit_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    approval = permissions.get_approval_for_edit(request, pk)
+    event = approval.benefit.event
+    form = forms.AgreementForm(request.POST or None, instance=approval)
+    if request.method == "POST" and form.is_valid():
+        services.benefit_record_agreement(approval=approval, recorded_by=request.member, **form.cleaned_data)
+        messages.success(request, _("已记录%(department)s的同意。") % {"department": approval.department})
+        return redirect(event.get_absolute_url() + "#benefits")
+    title = _("记录%(department)s的同意") % {"department": approval.department}
+    return _form_page(
+        request, "events/benefitapproval_form.html", form, title=title, back=event.get_absolute_url(), approval=approval
+    )
+
+
+# --- Proposals
+
+
+@require_http_methods(FORM_METHODS)
+def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    member = permissions.require_writer(request)
+    event = permissions.get_event(request, pk)
+    initial = {"title": _("%(event)s赞助方案书") % {"event": event.title}, "contact": member}
+    if request.GET.get("merchant", "").isdigit():
+        initial["merchant"] = int(request.GET["merchant"])
+    form = forms.ProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create(event=event, created_by=member, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(proposal)
+    return _form_page(
+        request, "events/proposal_form.html", form, title=_("新建赞助方案书"), back=event.get_absolute_url()
+    )
+
+
+@require_GET
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = permissions.get_proposal(request, pk)
+    return render(request, "events/proposal_detail.html", {"proposal": proposal, "statuses": ProposalStatus.choices})
+
+
+@require_GET
+def proposal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = permissions.get_proposal(request, pk)
+    pdf = render_pdf("events/pdf/proposal.html", {"proposal": proposal, "event": proposal.event})
+    return pdf_response(pdf, f"{proposal.title}.pdf")
+
+
+@require_http_methods(FORM_METHODS)
+def package_create(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = permissions.get_proposal_for_edit(request, pk)
+    form = forms.PackageForm(request.POST or None, event=proposal.event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_package_add(proposal=proposal, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(proposal)
+    return _form_page(
+        request, "events/proposalpackage_form.html", form, title=_("添加赞助级别"), back=proposal.get_absolute_url()
+    )
+
+
+@require_POST
+def proposal_status(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = permissions.get_proposal_for_edit(request, pk)
+    status = request.POST.get("status", "")
+    return _act(
+        request,
+        lambda: services.proposal_set_status(proposal=proposal, status=status),
+        _("方案书状态已更新。"),
+        proposal.get_absolute_url(),
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def proposal_contract(request: HttpRequest, pk: int) -> HttpResponse:
+    member = permissions.require_writer(request)
+    proposal = permissions.get_proposal_for_edit(request, pk)
+    form = forms.ContractFromPackageForm(request.POST or None, proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create_from_package(owner=member, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("合同草稿已生成:%(number)s") % {"number": contract.number})
+            return redirect(contract)
+    return _form_page(
+        request,
+        "events/contract_from_proposal.html",
+        form,
+        title=_("由方案书生成合同"),
+        back=proposal.get_absolute_url(),
+    )
+
+
+# --- Contracts
+
+
+@require_http_methods(FORM_METHODS)
+def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
+    member = permissions.require_writer(request)
+    event = permissions.get_event(request, pk)
+    form = forms.ContractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(event=event, owner=member, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(contract)
+    return _form_page(
+        request, "events/contract_form.html", form, title=_("新建赞助合同"), back=event.get_absolute_url()
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    form = forms.ContractForm(request.POST or None, instance=contract)
+    if contract.is_frozen:
+        form.add_error(None, _("合同已审批或签署,不能再修改;如需变更,请在签署后添加补充协议。"))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.contract_update(contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(contract)
+    return _form_page(
+        request,
+        "events/contract_form.html",
+        form,
+        title=_("编辑合同"),
+        back=contract.get_absolute_url(),
+        frozen=contract.is_frozen,
+    )
+
+
+@require_GET
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract(request, pk)
+    links = [
+        (link, request.build_absolute_uri(reverse("events:merchant-link", args=[services.merchant_link_token(link)])))
+        for link in contract.links.all()
+    ]
+    return render(
+        request,
+        "events/contract_detail.html",
+        {
+            "contract": contract,
+            "summary": queries.fulfilment_summary(contract),
+            "needs_signoff": services.needs_advisor_signoff(contract),
+            "capitals": amount_in_capitals(contract.cash_amount),
+            "links": links,
+            "link_form": forms.LinkForm(),
+        },
+    )
+
+
+def _contract_context(contract) -> dict:
+    in_kind_total = sum((item.value for item in contract.in_kind_items.all()), 0)
+    return {
+        "contract": contract,
+        "capitals": amount_in_capitals(contract.cash_amount),
+        "in_kind_total": in_kind_total,
+        "in_kind_capitals": amount_in_capitals(in_kind_total),
+    }
+
+
+@require_GET
+def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract(request, pk)
+    return pdf_response(render_pdf("events/pdf/contract.html", _contract_context(contract)), f"{contract.number}.pdf")
+
+
+@require_GET
+def fulfilment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract(request, pk)
+    return _report_response(contract)
+
+
+def _report_response(contract) -> HttpResponse:
+    pdf = render_pdf(
+        "events/pdf/fulfilment_report.html", {"contract": contract, "summary": queries.fulfilment_summary(contract)}
+    )
+    return pdf_response(pdf, f"{contract.number}-执行报告.pdf")
+
+
+@require_http_methods(FORM_METHODS)
+def clause_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    form = forms.ClauseForm(request.POST or None, event=contract.event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_clause_add(contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(contract)
+    return _form_page(
+        request, "events/clause_form.html", form, title=_("添加权益条款"), back=contract.get_absolute_url()
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def in_kind_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    form = forms.InKindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_in_kind_add(contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(contract)
+    return _form_page(
+        request, "events/contractinkind_form.html", form, title=_("添加实物赞助"), back=contract.get_absolute_url()
+    )
+
+
+@require_POST
+def contract_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    return _act(
+        request,
+        lambda: services.contract_submit(contract=contract, member=request.member),
+        _("已提交部长审批。"),
+        contract.get_absolute_url(),
+    )
+
+
+@require_POST
+def contract_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_approval(request, pk)
+    return _act(
+        request,
+        lambda: services.contract_approve(contract=contract, member=request.member),
+        _("合同已审批。"),
+        contract.get_absolute_url(),
+    )
+
+
+@require_POST
+def contract_signoff(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_signoff(request, pk)
+    return _act(
+        request,
+        lambda: services.contract_advisor_signoff(contract=contract, member=request.member),
+        _("指导老师已签批。"),
+        contract.get_absolute_url(),
+    )
+
+
+@require_POST
+def contract_return(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_approval(request, pk)
+    return _act(
+        request,
+        lambda: services.contract_return_to_draft(contract=contract),
+        _("合同已退回修改。"),
+        contract.get_absolute_url(),
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    form = forms.SignForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_sign(
+                contract=contract,
+                member=request.member,
+                scan=form.cleaned_data["scan"],
+                signed_on=form.cleaned_data["signed_on"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("签署件已上传,落实事项已生成。"))
+            return redirect(contract)
+    return _form_page(
+        request,
+        "events/contract_sign.html",
+        form,
+        title=_("上传签署件"),
+        back=contract.get_absolute_url(),
+        multipart=True,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+def contract_terminate(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    form = forms.TerminateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_terminate(contract=contract, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(contract)
+    return _form_page(
+        request, "events/contract_terminate.html", form, title=_("终止合同"), back=contract.get_absolute_url()
+    )
+
+
+@require_GET
+def contract_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract(request, pk)
+    return _private_file(contract.signed_scan)
+
+
+def _private_file(field) -> FileResponse:
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type, filename=Path(field.name).name)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(FORM_METHODS)
+def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    form = forms.AmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amendment_create(contract=contract, created_by=request.member, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(contract)
+    return _form_page(
+        request, "events/amendment_form.html", form, title=_("添加补充协议"), back=contract.get_absolute_url()
+    )
+
+
+@require_GET
+def amendment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_member(request)
+    amendment = permissions.get_amendment(request, pk)
+    pdf = render_pdf("events/pdf/amendment.html", {"amendment": amendment, "contract": amendment.contract})
+    return pdf_response(pdf, f"{amendment}.pdf")
+
+
+# --- Money
+
+
+@require_http_methods(FORM_METHODS)
+def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    form = forms.PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_add(contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(contract.get_absolute_url() + "#payments")
+    return _form_page(
+        request, "events/payment_form.html", form, title=_("添加付款计划"), back=contract.get_absolute_url()
+    )
+
+
+@require_POST
+def payment_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = permissions.get_payment_for_edit(request, pk)
+    return _act(
+        request,
+        lambda: services.payment_receive(payment=payment),
+        _("已记录到账。"),
+        payment.contract.get_absolute_url() + "#payments",
+    )
+
+
+# --- Fulfilment
+
+
+@require_http_methods(FORM_METHODS)
+def deliverable_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = permissions.get_deliverable_for_complete(request, pk)
+    form = forms.CompleteForm(request.POST or None, request.FILES or None, initial={"note": deliverable.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deliverable_complete(
+                deliverable=deliverable,
+                member=request.member,
+                note=form.cleaned_data["note"],
+                images=form.cleaned_data["photos"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已标记完成,等待副部长或部长核实。"))
+            return redirect(deliverable.get_absolute_url())
+    return _form_page(
+        request,
+        "events/deliverable_complete.html",
+        form,
+        title=_("完成落实事项"),
+        back=deliverable.contract.get_absolute_url(),
+        deliverable=deliverable,
+        multipart=True,
+    )
+
+
+@require_POST
+def deliverable_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = permissions.get_deliverable_for_verify(request, pk)
+    return _act(
+        request,
+        lambda: services.deliverable_verify(deliverable=deliverable, member=request.member),
+        _("已核实。"),
+        deliverable.get_absolute_url(),
+    )
+
+
+@require_POST
+def deliverable_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = permissions.get_deliverable_for_verify(request, pk)
+    return _act(
+        request,
+        lambda: services.deliverable_reopen(deliverable=deliverable, member=request.member),
+        _("已退回,请负责人补充凭证。"),
+        deliverable.get_absolute_url(),
+    )
+
+
+@require_GET
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = permissions.get_evidence(request, pk)
+    return _private_file(evidence.image)
+
+
+# --- Materials
+
+
+@require_http_methods(FORM_METHODS)
+def material_create(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require_writer(request)
+    event = permissions.get_event(request, pk)
+    form = forms.MaterialForm(request.POST or None, initial={"responsible": request.member})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.material_add(event=event, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(event.get_absolute_url() + "#materials")
+    return _form_page(request, "events/material_form.html", form, title=_("添加物资"), back=event.get_absolute_url())
+
+
+@require_POST
+def material_returned(request: HttpRequest, pk: int) -> HttpResponse:
+    material = permissions.get_material_for_edit(request, pk)
+    return _act(
+        request,
+        lambda: services.material_mark_returned(material=material),
+        _("已标记归还。"),
+        material.event.get_absolute_url() + "#materials",
+    )
+
+
+# --- The merchant's signed link
+
+
+@require_POST
+def link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    form = forms.LinkForm(request.POST)
+    days = form.cleaned_data["days"] if form.is_valid() else 30
+    return _act(
+        request,
+        lambda: services.merchant_link_create(contract=contract, created_by=request.member, days=days),
+        _("链接已生成,复制后发给商家。"),
+        contract.get_absolute_url() + "#links",
+    )
+
+
+@require_POST
+def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    link = permissions.get_link_for_edit(request, pk)
+    return _act(
+        request,
+        lambda: services.merchant_link_revoke(link=link),
+        _("链接已撤销。"),
+        link.contract.get_absolute_url() + "#links",
+    )
+
+
+def _linked_contract(token: str):
+    link = queries.resolve_merchant_link(token)
+    if link is None:
+        raise Http404
+    return queries.contract_for_detail(link.contract_id), link
+
+
+@login_not_required
+@require_GET
+def merchant_link(request: HttpRequest, token: str) -> HttpResponse:
+    contract, link = _linked_contract(token)
+    return render(
+        request,
+        "events/merchantlink_detail.html",
+        {"contract": contract, "link": link, "token": token, "summary": queries.fulfilment_summary(contract)},
+    )
+
+
+@login_not_required
+@require_GET
+def merchant_link_contract_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    contract, _link = _linked_contract(token)
+    return pdf_response(render_pdf("events/pdf/contract.html", _contract_context(contract)), f"{contract.number}.pdf")
+
+
+@login_not_required
+@require_GET
+def merchant_link_report_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    contract, _link = _linked_contract(token)
+    return _report_response(contract)
