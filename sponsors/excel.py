@@ -1,0 +1,320 @@
+"""Import the department's merchant spreadsheet (.xlsx or .csv, Chinese headers) and export
+the list back to .xlsx.
+
+Import runs in two steps: ``read_rows`` turns a file into plain rows (or a clear error),
+``plan_import`` says per row what would happen; nothing is written until the member confirms
+and ``import_rows`` writes every good row in one transaction.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from outreach.models import Member
+from outreach.phones import normalize_mobile, normalize_phone
+
+from .models import Contact, Industry, Merchant, MerchantKind, Stage, Tag
+from .services import contact_save, merchant_change_stage, merchant_create, merchant_update
+from .validators import normalize_credit_code, validate_credit_code
+
+MAX_ROWS = 2000
+MAX_BYTES = 5 * 1024 * 1024
+
+# Column name in the sheet -> field; the first name of each is what the export writes.
+COLUMNS = {
+    "name": ["名称", "商家名称", "单位名称", "商家", "店名"],
+    "kind": ["类型", "商家类型"],
+    "industry": ["行业"],
+    "district": ["区域", "地区", "商圈"],
+    "address": ["地址"],
+    "phone": ["电话", "联系电话", "商家电话"],
+    "website": ["网站", "网址"],
+    "owner": ["负责人", "跟进人"],
+    "stage": ["阶段", "合作阶段"],
+    "tags": ["标签"],
+    "credit_code": ["统一社会信用代码", "信用代码"],
+    "contact_name": ["联系人"],
+    "contact_title": ["职务", "联系人职务"],
+    "contact_mobile": ["手机", "联系人手机", "手机号"],
+    "contact_wechat": ["微信", "微信号"],
+    "notes": ["备注"],
+}
+REQUIRED = ["name"]
+
+
+class ImportFileError(Exception):
+    """The whole file is unusable; the message says why, in Chinese."""
+
+
+@dataclass
+class PlannedRow:
+    line: int
+    values: dict
+    action: str = "create"  # "create", "update" or "reject"
+    errors: list[str] = field(default_factory=list)
+    merchant: Merchant | None = None
+
+    @property
+    def name(self) -> str:
+        return self.values.get("name", "")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a phone number Excel stored as a number
+    return str(value).strip()
+
+
+def _rows_from_xlsx(content: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(
+            _("无法读取这个 Excel 文件,它可能已损坏,或不是 .xlsx 格式(旧的 .xls 请另存为 .xlsx)。")
+        ) from exc
+    sheet = workbook.worksheets[0]
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append([_cell(value) for value in row])
+        if len(rows) > MAX_ROWS + 1:
+            break
+    workbook.close()
+    return rows
+
+
+def _rows_from_csv(content: bytes) -> list[list[str]]:
+    # Excel on a Chinese Windows saves CSV as GBK; newer ones as UTF-8 with a BOM.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("无法识别文件的编码,请用 Excel 另存为 “CSV UTF-8” 或 .xlsx 后再导入。"))
+    if "\x00" in text:
+        raise ImportFileError(_("文件内容无法识别,请确认是 CSV 文本文件。"))
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise ImportFileError(_("CSV 文件格式有误:%(error)s") % {"error": exc}) from exc
+
+
+def read_rows(upload) -> list[dict]:
+    """The file's data rows as {field: text} with their line numbers, or ImportFileError."""
+    name = (upload.name or "").lower()
+    if upload.size > MAX_BYTES:
+        raise ImportFileError(_("文件太大(超过 5 MB),请拆分后分批导入。"))
+    content = upload.read()
+    if name.endswith(".xlsx"):
+        rows = _rows_from_xlsx(content)
+    elif name.endswith(".csv"):
+        rows = _rows_from_csv(content)
+    else:
+        raise ImportFileError(_("只支持 .xlsx 和 .csv 文件,请在 Excel 中另存为其中一种格式。"))
+    while rows and not any(rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise ImportFileError(_("文件是空的。"))
+    header = rows[0]
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        for key, names in COLUMNS.items():
+            if title in names and key not in positions:
+                positions[key] = index
+    missing = [COLUMNS[key][0] for key in REQUIRED if key not in positions]
+    if missing:
+        raise ImportFileError(
+            _("缺少必需的列:%(columns)s。第一行应是列名,例如:%(example)s。")
+            % {"columns": "、".join(missing), "example": "、".join(names[0] for names in list(COLUMNS.values())[:6])}
+        )
+    data = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        data.append({"line": line, **{key: row[i] if i < len(row) else "" for key, i in positions.items()}})
+    if len(data) > MAX_ROWS:
+        raise ImportFileError(_("文件超过 %(max)d 行,每次最多导入 %(max)d 行,请拆分后分批导入。") % {"max": MAX_ROWS})
+    if not data:
+        raise ImportFileError(_("文件里只有列名,没有商家数据。"))
+    return data
+
+
+def _by_label(choices, text: str) -> str | None:
+    for value, label in choices:
+        if text in (str(label), value):
+            return value
+    return None
+
+
+def plan_import(rows: list[dict]) -> list[PlannedRow]:
+    """Say per row what importing would do; reads only."""
+    industries = {industry.name: industry for industry in Industry.objects.all()}
+    members = {member.display_name: member for member in Member.objects.active()}
+    by_name = {merchant.name: merchant for merchant in Merchant.objects.all()}
+    by_phone = {merchant.phone: merchant for merchant in by_name.values() if merchant.phone}
+    seen: dict[str, int] = {}
+    plan = []
+    for row in rows:
+        values = {key: value for key, value in row.items() if key != "line"}
+        planned = PlannedRow(line=row["line"], values=values)
+        errors = planned.errors
+        name = values.get("name", "")
+        if not name:
+            errors.append(_("名称为空"))
+        elif len(name) > 100:
+            errors.append(_("名称超过100个字"))
+        elif name in seen:
+            errors.append(_("与第 %(line)d 行重复") % {"line": seen[name]})
+        else:
+            seen[name] = planned.line
+        if values.get("kind") and not _by_label(MerchantKind.choices, values["kind"]):
+            errors.append(_("类型“%(value)s”不认识") % {"value": values["kind"]})
+        if values.get("stage") and not _by_label(Stage.choices, values["stage"]):
+            errors.append(_("阶段“%(value)s”不认识") % {"value": values["stage"]})
+        if values.get("industry") and values["industry"] not in industries:
+            errors.append(_("行业“%(value)s”不在行业列表中") % {"value": values["industry"]})
+        if values.get("owner") and values["owner"] not in members:
+            errors.append(_("负责人“%(value)s”不是在任部员") % {"value": values["owner"]})
+        phone = ""
+        for key, normalize, label in (
+            ("phone", normalize_phone, _("电话")),
+            ("contact_mobile", normalize_mobile, _("手机")),
+        ):
+            try:
+                normalized = normalize(values.get(key, ""))
+            except ValidationError:
+                errors.append(_("%(label)s“%(value)s”不是有效号码") % {"label": label, "value": values[key]})
+            else:
+                values[key] = normalized
+                if key == "phone":
+                    phone = normalized
+        if values.get("credit_code"):
+            values["credit_code"] = normalize_credit_code(values["credit_code"])
+            try:
+                validate_credit_code(values["credit_code"])
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if values.get("website") and not values["website"].startswith(("http://", "https://")):
+            values["website"] = "https://" + values["website"]
+        existing = by_name.get(name) or (by_phone.get(phone) if phone else None)
+        if errors:
+            planned.action = "reject"
+        elif existing:
+            planned.action, planned.merchant = "update", existing
+        plan.append(planned)
+    return plan
+
+
+def _merchant_fields(values: dict) -> dict:
+    industries = {industry.name: industry for industry in Industry.objects.all()}
+    members = {member.display_name: member for member in Member.objects.active()}
+    fields = {}
+    for key in ("name", "district", "address", "phone", "website", "credit_code", "notes"):
+        if values.get(key):
+            fields[key] = values[key]
+    if values.get("kind"):
+        fields["kind"] = _by_label(MerchantKind.choices, values["kind"])
+    if values.get("industry"):
+        fields["industry"] = industries[values["industry"]]
+    if values.get("owner"):
+        fields["owner"] = members[values["owner"]]
+    return fields
+
+
+@transaction.atomic
+def import_rows(*, rows: list[dict], by: Member) -> dict[str, int]:
+    """Write the good rows, all or nothing; the plan is made again on fresh data."""
+    counts = {"create": 0, "update": 0, "reject": 0}
+    for planned in plan_import(rows):
+        counts[planned.action] += 1
+        if planned.action == "reject":
+            continue
+        values = planned.values
+        fields = _merchant_fields(values)
+        tags = [
+            Tag.objects.get_or_create(name=name.strip())[0]
+            for name in values.get("tags", "").replace(",", ",").split(",")
+            if name.strip()
+        ]
+        if planned.action == "update":
+            merchant = merchant_update(merchant=planned.merchant, by=by, **fields)
+            if tags:
+                merchant.tags.add(*tags)
+        else:
+            merchant = merchant_create(by=by, tags=tags, **fields)
+        if values.get("stage"):
+            stage = _by_label(Stage.choices, values["stage"])
+            merchant_change_stage(merchant=merchant, to_stage=stage, by=by, reason=_("从表格导入"))
+        if values.get("contact_name"):
+            contact = merchant.contacts.filter(name=values["contact_name"]).first() or Contact(
+                merchant=merchant, name=values["contact_name"]
+            )
+            contact.title = values.get("contact_title") or contact.title
+            contact.mobile = values.get("contact_mobile") or contact.mobile
+            contact.wechat = values.get("contact_wechat") or contact.wechat
+            contact_save(contact=contact, by=by)
+    return counts
+
+
+EXPORT_HEADERS = [
+    "名称",
+    "类型",
+    "行业",
+    "区域",
+    "地址",
+    "电话",
+    "网站",
+    "负责人",
+    "阶段",
+    "资质核查",
+    "标签",
+    "统一社会信用代码",
+    "联系人",
+    "手机",
+    "最近拜访",
+    "备注",
+]
+
+
+def export_workbook(merchants) -> bytes:
+    """The merchants as an .xlsx whose headers the import reads back."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("商家"))
+    sheet.append(EXPORT_HEADERS)
+    for merchant in merchants:
+        contact = merchant.primary_contacts[0] if merchant.primary_contacts else None
+        last_visit = merchant.last_visit_at
+        sheet.append(
+            [
+                merchant.name,
+                str(merchant.get_kind_display()),
+                merchant.industry.name if merchant.industry else "",
+                merchant.district,
+                merchant.address,
+                merchant.phone,
+                merchant.website,
+                merchant.owner.display_name if merchant.owner else "",
+                str(merchant.get_stage_display()),
+                str(merchant.get_vetting_status_display()),
+                ", ".join(tag.name for tag in merchant.tags.all()),
+                merchant.credit_code,
+                contact.name if contact else "",
+                contact.mobile if contact else "",
+                timezone.localtime(last_visit).strftime("%Y-%m-%d") if last_visit else "",
+                merchant.notes,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

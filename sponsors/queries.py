@@ -1,0 +1,222 @@
+"""Reads of the sponsors app: lists, the board, duplicates, follow-ups, timeline sources, metrics."""
+
+import difflib
+import re
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outreach.models import Member
+from outreach.phones import normalize_phone
+
+from .models import Contact, FollowUp, Merchant, Stage, StageChange, Visit
+from .timeline import TimelineEntry
+
+BOARD_STAGES = [Stage.PROSPECT, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.PARTNER, Stage.LOST]
+
+
+def merchants_for_list() -> QuerySet[Merchant]:
+    primary = Prefetch("contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts")
+    return (
+        Merchant.objects.select_related("industry", "owner")
+        .prefetch_related("tags", primary)
+        .annotate(last_visit_at=Max("visits__visited_at"))
+    )
+
+
+def merchant_search_ids(text: str) -> QuerySet:
+    """Ids of merchants whose name, address, contact or phone contains the text.
+
+    A subquery keeps the search's joins away from the list's annotations.
+    """
+    text = text.strip()
+    condition = Q(name__icontains=text) | Q(contacts__name__icontains=text) | Q(address__icontains=text)
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 3:
+        condition |= Q(phone__contains=digits) | Q(contacts__mobile__contains=digits)
+    return Merchant.objects.filter(condition).values("pk")
+
+
+def merchants_not_visited_since(queryset: QuerySet[Merchant], days: int) -> QuerySet[Merchant]:
+    since = timezone.now() - timedelta(days=days)
+    return queryset.filter(Q(last_visit_at__lt=since) | Q(last_visit_at__isnull=True))
+
+
+def merchant_for_detail(pk: int) -> QuerySet[Merchant]:
+    return Merchant.objects.select_related("industry", "owner", "vetted_by").prefetch_related("tags", "contacts")
+
+
+def merchants_for_search(text: str, limit: int = 8) -> list[Merchant]:
+    """The visit form's "type part of the name" picker."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        Merchant.objects.filter(pk__in=merchant_search_ids(text)).select_related("industry").order_by("name")[:limit]
+    )
+
+
+def merchants_for_board() -> dict[str, list[Merchant]]:
+    merchants = Merchant.objects.select_related("owner", "industry").annotate(
+        open_followups=Count("followups", filter=Q(followups__done_at__isnull=True))
+    )
+    columns: dict[str, list[Merchant]] = {stage: [] for stage in BOARD_STAGES}
+    for merchant in merchants.order_by("name"):
+        columns[merchant.stage].append(merchant)
+    return columns
+
+
+# --- Duplicates
+
+_BRANCH_RE = re.compile(r"[((][^))]*[))]")
+_NOISE_RE = re.compile(r"[\s·\-_.,,。、]+")
+
+
+def _name_key(name: str) -> str:
+    """李宁专卖店(光谷店) and 李宁专卖店 share the key 李宁专卖店."""
+    return _NOISE_RE.sub("", _BRANCH_RE.sub("", name or "")).lower()
+
+
+def names_look_alike(first: str, second: str) -> bool:
+    a, b = _name_key(first), _name_key(second)
+    if not a or not b:
+        return False
+    if a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a)):
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def merchant_duplicates(*, name: str, phone: str = "", exclude_pk: int | None = None) -> list[Merchant]:
+    """Existing merchants that are probably the same one: a similar name or the same phone."""
+    try:
+        phone = normalize_phone(phone)
+    except Exception:  # an invalid phone cannot match anything; the form reports it
+        phone = ""
+    candidates = Merchant.objects.all()
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    matches = [pk for pk, other in candidates.values_list("pk", "name") if names_look_alike(name, other)]
+    condition = Q(pk__in=matches)
+    if phone:
+        condition |= Q(phone=phone) | Q(contacts__mobile=phone)
+    return list(candidates.filter(condition).select_related("owner").distinct().order_by("name")[:10])
+
+
+# --- Follow-ups
+
+
+def followups_for_member(member: Member, today: date | None = None) -> dict[str, list[FollowUp]]:
+    today = today or timezone.localdate()
+    open_ones = FollowUp.objects.open().for_member(member).with_related().order_by("due_on", "pk")
+    sections: dict[str, list[FollowUp]] = {"overdue": [], "today": [], "upcoming": []}
+    for followup in open_ones:
+        if followup.due_on < today:
+            sections["overdue"].append(followup)
+        elif followup.due_on == today:
+            sections["today"].append(followup)
+        else:
+            sections["upcoming"].append(followup)
+    sections["done"] = list(FollowUp.objects.done().for_member(member).with_related().order_by("-done_at")[:10])
+    return sections
+
+
+# --- Timeline sources (registered in apps.py)
+
+
+def visit_entries(merchant: Merchant) -> list[TimelineEntry]:
+    visits = Visit.objects.filter(merchant=merchant).prefetch_related("members", "followups")
+    entries = []
+    for visit in visits:
+        names = "、".join(member.display_name for member in visit.members.all())
+        detail = visit.notes
+        if visit.lesson:
+            detail = f"{detail}\n{_('经验')}:{visit.lesson}".strip()
+        for followup in visit.followups.all():
+            detail = f"{detail}\n{_('下一步')}:{followup.description}({followup.due_on:%Y-%m-%d})".strip()
+        entries.append(
+            TimelineEntry(
+                when=visit.visited_at,
+                kind="visit",
+                title=_("%(method)s · %(members)s") % {"method": visit.get_method_display(), "members": names},
+                url=visit.get_absolute_url(),
+                detail=detail,
+                badges=(str(visit.get_purpose_display()), str(visit.get_outcome_display())),
+            )
+        )
+    return entries
+
+
+def stage_entries(merchant: Merchant) -> list[TimelineEntry]:
+    changes = StageChange.objects.filter(merchant=merchant).select_related("changed_by")
+    return [
+        TimelineEntry(
+            when=change.created_at,
+            kind="stage",
+            title=_("阶段:%(from)s → %(to)s")
+            % {"from": change.get_from_stage_display() or "—", "to": change.get_to_stage_display()},
+            detail=" · ".join(filter(None, [change.changed_by.display_name, change.reason])),
+        )
+        for change in changes
+    ]
+
+
+def vetting_entries(merchant: Merchant) -> list[TimelineEntry]:
+    """Vetting changes, read from the merchant's change history."""
+    records = list(
+        merchant.history.select_related("history_user__member")
+        .only(
+            "history_date", "vetting_status", "vetting_note", "blacklist_reason", "history_user__member__display_name"
+        )
+        .order_by("history_date", "history_id")
+    )
+    entries, previous = [], None
+    for record in records:
+        if previous is not None and record.vetting_status != previous:
+            who = getattr(getattr(record.history_user, "member", None), "display_name", "")
+            entries.append(
+                TimelineEntry(
+                    when=record.history_date,
+                    kind="vetting",
+                    title=_("资质核查:%(status)s") % {"status": record.get_vetting_status_display()},
+                    detail=" · ".join(filter(None, [who, record.get_blacklist_reason_display(), record.vetting_note])),
+                )
+            )
+        previous = record.vetting_status
+    return entries
+
+
+# --- Department metric (registered in apps.py)
+
+
+def visits_per_member(start: date, end: date) -> dict[int, int]:
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    rows = (
+        Visit.members.through.objects.filter(visit__visited_at__gte=since, visit__visited_at__lt=until)
+        .values("member_id")
+        .annotate(n=Count("visit_id", distinct=True))
+    )
+    return {row["member_id"]: row["n"] for row in rows}
+
+
+def merchants_filtered(data: dict) -> QuerySet[Merchant]:
+    """The list page's (and the export's) merchants for the cleaned filter form."""
+    from .forms import SORTS
+
+    merchants = merchants_for_list()
+    if data.get("q"):
+        merchants = merchants.filter(pk__in=merchant_search_ids(data["q"]))
+    for field in ("stage", "industry", "kind", "owner", "vetting_status"):
+        if data.get(field):
+            merchants = merchants.filter(**{field: data[field]})
+    if data.get("district"):
+        merchants = merchants.filter(district__icontains=data["district"].strip())
+    if data.get("tag"):
+        merchants = merchants.filter(pk__in=Merchant.objects.filter(tags=data["tag"]).values("pk"))
+    if data.get("not_visited_days"):
+        merchants = merchants_not_visited_since(merchants, data["not_visited_days"])
+    order = SORTS.get(data.get("sort") or "name", "name")
+    return merchants.order_by(order, "pk")

@@ -1,0 +1,286 @@
+"""Every write of the sponsors app: merchants, contacts, stage changes, vetting, visits, follow-ups."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outreach.models import Member
+from outreach.phones import normalize_phone
+
+from .models import (
+    Contact,
+    FollowUp,
+    Merchant,
+    Stage,
+    StageChange,
+    Tag,
+    VettingStatus,
+    Visit,
+    VisitPhoto,
+)
+from .validators import normalize_credit_code
+
+MERCHANT_FIELDS = (
+    "name",
+    "kind",
+    "industry",
+    "district",
+    "address",
+    "phone",
+    "website",
+    "owner",
+    "notes",
+    "credit_code",
+)
+
+
+def _clean_merchant(merchant: Merchant) -> None:
+    merchant.name = merchant.name.strip()
+    merchant.phone = normalize_phone(merchant.phone)
+    merchant.credit_code = normalize_credit_code(merchant.credit_code)
+    merchant.full_clean()
+
+
+@transaction.atomic
+def merchant_create(*, by: Member, tags: Iterable[Tag] = (), stage: str = Stage.PROSPECT, **fields) -> Merchant:
+    merchant = Merchant(stage=stage, **{key: value for key, value in fields.items() if key in MERCHANT_FIELDS})
+    _clean_merchant(merchant)
+    merchant._history_user = by.user
+    merchant.save()
+    merchant.tags.set(tags)
+    if stage != Stage.PROSPECT:
+        StageChange.objects.create(merchant=merchant, from_stage="", to_stage=stage, changed_by=by)
+    return merchant
+
+
+@transaction.atomic
+def merchant_update(*, merchant: Merchant, by: Member, tags: Iterable[Tag] | None = None, **fields) -> Merchant:
+    for key, value in fields.items():
+        if key not in MERCHANT_FIELDS:
+            raise TypeError(f"merchant_update() does not change {key!r}")
+        setattr(merchant, key, value)
+    _clean_merchant(merchant)
+    merchant._history_user = by.user
+    merchant.save()
+    if tags is not None:
+        merchant.tags.set(tags)
+    return merchant
+
+
+@transaction.atomic
+def merchant_change_stage(*, merchant: Merchant, to_stage: str, by: Member, reason: str = "") -> StageChange | None:
+    """Move a merchant along the pipeline and keep the move; None when it is already there.
+
+    The board, the merchant page and the visit form all come here, so every move is
+    recorded the same way.
+    """
+    if to_stage not in Stage.values:
+        raise ValidationError(_("未知的阶段。"))
+    locked = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    if locked.stage == to_stage:
+        return None
+    change = StageChange(
+        merchant=locked, from_stage=locked.stage, to_stage=to_stage, changed_by=by, reason=reason.strip()
+    )
+    change.full_clean()
+    change.save()
+    locked.stage = to_stage
+    locked._history_user = by.user
+    locked.save(update_fields=["stage", "updated_at"])
+    merchant.stage = to_stage
+    return change
+
+
+@transaction.atomic
+def merchant_set_vetting(
+    *,
+    merchant: Merchant,
+    status: str,
+    by: Member,
+    note: str = "",
+    blacklist_reason: str = "",
+    credit_code: str | None = None,
+) -> Merchant:
+    if status == VettingStatus.BLACKLISTED and not blacklist_reason:
+        raise ValidationError({"blacklist_reason": _("拉黑必须选择原因。")})
+    if status == VettingStatus.BLACKLISTED and not note.strip():
+        raise ValidationError({"vetting_note": _("拉黑请写明具体情况,方便以后的部员了解。")})
+    merchant.vetting_status = status
+    merchant.vetting_note = note.strip()
+    merchant.blacklist_reason = blacklist_reason if status == VettingStatus.BLACKLISTED else ""
+    if credit_code is not None:
+        merchant.credit_code = credit_code
+    if status == VettingStatus.UNVERIFIED:
+        merchant.vetted_by, merchant.vetted_at = None, None
+    else:
+        merchant.vetted_by, merchant.vetted_at = by, timezone.now()
+    _clean_merchant(merchant)
+    merchant._history_user = by.user
+    merchant.save()
+    return merchant
+
+
+# --- Contacts
+
+
+@transaction.atomic
+def contact_save(*, contact: Contact, by: Member) -> Contact:
+    """Create or update a contact; making one primary makes the merchant's others not."""
+    # The one-primary constraint is kept below by demoting the others first.
+    contact.full_clean(validate_constraints=False)
+    if contact.is_primary:
+        Contact.objects.filter(merchant=contact.merchant, is_primary=True).exclude(pk=contact.pk).update(
+            is_primary=False
+        )
+    elif not Contact.objects.filter(merchant=contact.merchant).exclude(pk=contact.pk).exists():
+        contact.is_primary = True  # the only contact is the primary one
+    contact._history_user = by.user
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, by: Member) -> None:
+    merchant = contact.merchant
+    was_primary = contact.is_primary
+    contact._history_user = by.user
+    contact.delete()
+    if was_primary:
+        successor = merchant.contacts.order_by("pk").first()
+        if successor:
+            successor.is_primary = True
+            successor.save(update_fields=["is_primary", "updated_at"])
+
+
+# --- Visits and follow-ups
+
+
+def _check_visit_members(members: list[Member]) -> None:
+    if not members:
+        raise ValidationError({"members": _("至少选择一位拜访人。")})
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    merchant: Merchant,
+    by: Member,
+    visited_at: datetime,
+    members: list[Member],
+    method: str,
+    purpose: str,
+    outcome: str,
+    notes: str = "",
+    lesson: str = "",
+    new_stage: str = "",
+    stage_reason: str = "",
+    next_step: str = "",
+    due_on: date | None = None,
+    followup_owner: Member | None = None,
+    photos: Iterable[UploadedFile] = (),
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    location_accuracy: int | None = None,
+) -> Visit:
+    """Log a visit; in the same step move the merchant's stage and open the next step."""
+    _check_visit_members(members)
+    if visited_at > timezone.now() + timedelta(hours=1):
+        raise ValidationError({"visited_at": _("拜访时间不能晚于现在。")})
+    if next_step and not due_on:
+        raise ValidationError({"due_on": _("请填写下一步的截止日期。")})
+    if due_on and not next_step:
+        raise ValidationError({"next_step": _("请写明下一步要做什么。")})
+    visit = Visit(
+        merchant=merchant,
+        visited_at=visited_at,
+        method=method,
+        purpose=purpose,
+        outcome=outcome,
+        notes=notes.strip(),
+        lesson=lesson.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        location_accuracy=location_accuracy,
+        created_by=by,
+    )
+    visit.full_clean()
+    visit._history_user = by.user
+    visit.save()
+    visit.members.set(members)
+    for photo in photos:
+        visit_photo = VisitPhoto(visit=visit, image=photo)
+        visit_photo.full_clean()
+        visit_photo.save()
+    if new_stage:
+        merchant_change_stage(merchant=merchant, to_stage=new_stage, by=by, reason=stage_reason)
+    if next_step:
+        followup_create(
+            merchant=merchant, visit=visit, description=next_step, due_on=due_on, owner=followup_owner or by, by=by
+        )
+    return visit
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: Visit,
+    by: Member,
+    members: list[Member],
+    photos: Iterable[UploadedFile] = (),
+    **fields,
+) -> Visit:
+    allowed = {"visited_at", "method", "purpose", "outcome", "notes", "lesson"}
+    _check_visit_members(members)
+    for key, value in fields.items():
+        if key not in allowed:
+            raise TypeError(f"visit_update() does not change {key!r}")
+        setattr(visit, key, value)
+    visit.full_clean()
+    visit._history_user = by.user
+    visit.save()
+    visit.members.set(members)
+    for photo in photos:
+        visit_photo = VisitPhoto(visit=visit, image=photo)
+        visit_photo.full_clean()
+        visit_photo.save()
+    return visit
+
+
+def followup_create(
+    *, merchant: Merchant, description: str, due_on: date, owner: Member, by: Member, visit: Visit | None = None
+) -> FollowUp:
+    followup = FollowUp(merchant=merchant, visit=visit, description=description.strip(), due_on=due_on, owner=owner)
+    followup.full_clean()
+    followup._history_user = by.user
+    followup.save()
+    return followup
+
+
+def followup_complete(*, followup: FollowUp, by: Member) -> bool:
+    """Mark done; False when someone already had (a double tap never counts twice)."""
+    done = FollowUp.objects.filter(pk=followup.pk, done_at__isnull=True).update(done_at=timezone.now(), done_by=by)
+    if done:
+        followup.refresh_from_db()
+    return bool(done)
+
+
+def followup_reopen(*, followup: FollowUp, by: Member) -> None:
+    FollowUp.objects.filter(pk=followup.pk).update(done_at=None, done_by=None)
+    followup.refresh_from_db()
+
+
+# --- Handover at the end of the year (registered in apps.py)
+
+
+def merchants_transfer(from_member: Member, to_member: Member) -> int:
+    return Merchant.objects.filter(owner=from_member).update(owner=to_member, updated_at=timezone.now())
+
+
+def followups_transfer(from_member: Member, to_member: Member) -> int:
+    return FollowUp.objects.open().filter(owner=from_member).update(owner=to_member, updated_at=timezone.now())

@@ -1,0 +1,442 @@
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from outreach import roles
+from outreach.models import Member
+
+from . import excel, permissions, queries
+from .forms import (
+    ContactForm,
+    FollowUpForm,
+    ImportForm,
+    MerchantFilterForm,
+    MerchantForm,
+    StageForm,
+    VettingForm,
+    VisitEditForm,
+    VisitForm,
+)
+from .models import Contact, Merchant, Stage, Tag
+from .services import (
+    contact_delete,
+    contact_save,
+    followup_complete,
+    followup_create,
+    followup_reopen,
+    merchant_change_stage,
+    merchant_create,
+    merchant_set_vetting,
+    merchant_update,
+    visit_log,
+    visit_update,
+)
+from .timeline import timeline_for
+
+IMPORT_SESSION_KEY = "sponsors_import"
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _tags(names: list[str]) -> list[Tag]:
+    return [Tag.objects.get_or_create(name=name)[0] for name in names]
+
+
+# --- Merchants
+
+
+@require_GET
+def merchant_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_member(request)
+    form = MerchantFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(queries.merchants_filtered(data), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "sponsors/merchant_list.html",
+        {"form": form, "page_obj": page, "query_string": query.urlencode(), "today": timezone.localdate()},
+    )
+
+
+@require_GET
+def merchant_export(request: HttpRequest) -> HttpResponse:
+    permissions.require_member(request)
+    form = MerchantFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    content = excel.export_workbook(queries.merchants_filtered(data))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"merchants-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def merchant_create_view(request: HttpRequest) -> HttpResponse:
+    member = permissions.require_writer(request)
+    form = MerchantForm(request.POST or None, initial={"owner": member.pk})
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = queries.merchant_duplicates(name=data["name"], phone=data["phone"])
+        if duplicates and request.POST.get("confirm_not_duplicate") != "1":
+            messages.warning(request, _("发现可能重复的商家,请先核对。确实不是同一家时,再点“仍然保存”。"))
+        else:
+            fields = {key: value for key, value in data.items() if key not in ("tag_names", "confirm_not_duplicate")}
+            try:
+                merchant = merchant_create(by=member, tags=_tags(data["tag_names"]), **fields)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("已添加商家“%(name)s”。") % {"name": merchant.name})
+                return redirect(merchant)
+    return render(request, "sponsors/merchant_form.html", {"form": form, "duplicates": duplicates})
+
+
+@require_GET
+def merchant_duplicates(request: HttpRequest) -> HttpResponse:
+    """htmx: likely duplicates while the name or phone is being typed."""
+    permissions.require_member(request)
+    name = request.GET.get("name", "").strip()
+    duplicates = (
+        queries.merchant_duplicates(
+            name=name, phone=request.GET.get("phone", ""), exclude_pk=request.GET.get("exclude") or None
+        )
+        if name or request.GET.get("phone")
+        else []
+    )
+    return render(request, "sponsors/_duplicates.html", {"duplicates": duplicates})
+
+
+@require_GET
+def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    merchant = permissions.get_merchant_for_view(request, pk)
+    member = request.member
+    followups = merchant.followups.open().select_related("owner").order_by("due_on")
+    context = {
+        "merchant": merchant,
+        "contacts": list(merchant.contacts.all()),
+        "timeline": timeline_for(merchant),
+        "followups": list(followups),
+        "can_edit": permissions.can_edit_merchant(request.user, member, merchant),
+        "can_write": roles.can_write(request.user),
+        "is_leader": roles.is_leader(request.user),
+        "stage_form": StageForm(initial={"to_stage": merchant.stage}),
+        "vetting_form": VettingForm(
+            initial={
+                "vetting_status": merchant.vetting_status,
+                "blacklist_reason": merchant.blacklist_reason,
+                "vetting_note": merchant.vetting_note,
+                "credit_code": merchant.credit_code,
+            }
+        ),
+        "followup_form": FollowUpForm(member=member) if member else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "sponsors/merchant_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def merchant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    merchant = permissions.get_merchant_for_edit(request, pk)
+    form = MerchantForm(request.POST or None, instance=merchant)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {key: value for key, value in data.items() if key not in ("tag_names", "confirm_not_duplicate")}
+        try:
+            merchant_update(merchant=merchant, by=request.member, tags=_tags(data["tag_names"]), **fields)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(merchant)
+    return render(request, "sponsors/merchant_form.html", {"form": form, "merchant": merchant})
+
+
+@require_POST
+def merchant_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a merchant to another stage: from the board (JSON) or the merchant page."""
+    member = permissions.require_leader(request)
+    merchant = get_object_or_404(Merchant, pk=pk)
+    form = StageForm(request.POST)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"ok": False, "error": _("请选择有效的阶段。")}, status=400)
+        messages.error(request, _("请选择有效的阶段。"))
+        return redirect(merchant)
+    change = merchant_change_stage(
+        merchant=merchant, to_stage=form.cleaned_data["to_stage"], by=member, reason=form.cleaned_data["reason"]
+    )
+    if wants_json:
+        return JsonResponse({"ok": True, "changed": change is not None, "stage": merchant.stage})
+    if change:
+        messages.success(
+            request, _("“%(name)s”已移到“%(stage)s”。") % {"name": merchant.name, "stage": merchant.get_stage_display()}
+        )
+    return redirect("sponsors:board" if request.POST.get("next") == "board" else merchant)
+
+
+@require_POST
+def merchant_vetting(request: HttpRequest, pk: int) -> HttpResponse:
+    member = permissions.require_leader(request)
+    merchant = get_object_or_404(Merchant, pk=pk)
+    form = VettingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            merchant_set_vetting(
+                merchant=merchant,
+                status=data["vetting_status"],
+                by=member,
+                note=data["vetting_note"],
+                blacklist_reason=data["blacklist_reason"],
+                credit_code=data["credit_code"],
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("资质核查已更新。"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(merchant)
+
+
+# --- Contacts
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    merchant = permissions.get_merchant_for_edit(request, pk)
+    form = ContactForm(request.POST or None, instance=Contact(merchant=merchant))
+    if request.method == "POST" and form.is_valid():
+        contact_save(contact=form.instance, by=request.member)
+        messages.success(request, _("已添加联系人。"))
+        return redirect(merchant)
+    return render(request, "sponsors/contact_form.html", {"form": form, "merchant": merchant})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = permissions.get_contact_for_edit(request, pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        contact_save(contact=form.instance, by=request.member)
+        messages.success(request, _("已保存联系人。"))
+        return redirect(contact.merchant)
+    return render(
+        request, "sponsors/contact_form.html", {"form": form, "merchant": contact.merchant, "contact": contact}
+    )
+
+
+@require_POST
+def contact_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = permissions.get_contact_for_edit(request, pk)
+    merchant = contact.merchant
+    contact_delete(contact=contact, by=request.member)
+    messages.success(request, _("已删除联系人。"))
+    return redirect(merchant)
+
+
+# --- Visits
+
+
+@require_http_methods(["GET", "POST"])
+def visit_create(request: HttpRequest) -> HttpResponse:
+    member = permissions.require_writer(request)
+    initial = {}
+    merchant = None
+    if request.GET.get("merchant", "").isdigit():
+        merchant = get_object_or_404(Merchant, pk=request.GET["merchant"])
+        initial["merchant"] = merchant.pk
+    form = VisitForm(request.POST or None, request.FILES or None, member=member, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            merchant = data.pop("merchant")
+            try:
+                visit = visit_log(merchant=merchant, by=member, members=list(data.pop("members")), **data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("拜访已记录。"))
+                return redirect(visit.merchant)
+        merchant = form.cleaned_data.get("merchant") if hasattr(form, "cleaned_data") else None
+    return render(request, "sponsors/visit_form.html", {"form": form, "merchant": merchant, "stages": Stage})
+
+
+@require_GET
+def merchant_search(request: HttpRequest) -> HttpResponse:
+    """htmx: the visit form's merchant picker."""
+    permissions.require_member(request)
+    results = queries.merchants_for_search(request.GET.get("q", ""))
+    return render(request, "sponsors/_merchant_search.html", {"results": results, "q": request.GET.get("q", "")})
+
+
+@require_GET
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = permissions.get_visit_for_view(request, pk)
+    return render(
+        request,
+        "sponsors/visit_detail.html",
+        {"visit": visit, "can_edit": permissions.can_edit_visit(request.user, request.member, visit)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = permissions.get_visit_for_edit(request, pk)
+    initial = {
+        "visited_at": timezone.localtime(visit.visited_at),
+        "members": list(visit.members.all()),
+        "method": visit.method,
+        "purpose": visit.purpose,
+        "outcome": visit.outcome,
+        "notes": visit.notes,
+        "lesson": visit.lesson,
+    }
+    form = VisitEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            visit_update(visit=visit, by=request.member, members=list(data.pop("members")), **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(visit)
+    return render(request, "sponsors/visit_edit.html", {"form": form, "visit": visit})
+
+
+# --- Follow-ups
+
+
+@require_GET
+def followup_list(request: HttpRequest) -> HttpResponse:
+    member = permissions.require_member(request)
+    shown = member
+    if request.GET.get("member", "").isdigit() and roles.is_leader(request.user):
+        shown = get_object_or_404(Member, pk=request.GET["member"])
+    sections = queries.followups_for_member(shown)
+    return render(
+        request,
+        "sponsors/followup_list.html",
+        {
+            "shown": shown,
+            "sections": sections,
+            "members": Member.objects.active().order_by("display_name") if roles.is_leader(request.user) else [],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def followup_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = permissions.require_writer(request)
+    merchant = get_object_or_404(Merchant, pk=pk)
+    form = FollowUpForm(request.POST, member=member)
+    if form.is_valid():
+        followup_create(merchant=merchant, by=member, **form.cleaned_data)
+        messages.success(request, _("已添加跟进事项。"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(merchant)
+
+
+@require_POST
+def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = permissions.get_followup_for_edit(request, pk)
+    if request.POST.get("reopen"):
+        followup_reopen(followup=followup, by=request.member)
+        messages.success(request, _("已重新打开。"))
+    elif followup_complete(followup=followup, by=request.member):
+        messages.success(request, _("已完成:%(what)s") % {"what": followup.description})
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("sponsors:followups")
+
+
+# --- Board
+
+
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    permissions.require_member(request)
+    columns = queries.merchants_for_board()
+    return render(
+        request,
+        "sponsors/board.html",
+        {
+            "columns": [(stage, Stage(stage).label, columns[stage]) for stage in columns],
+            "stages": Stage.choices,
+            "can_move": roles.is_leader(request.user),
+        },
+    )
+
+
+# --- Import
+
+
+@require_http_methods(["GET", "POST"])
+def merchant_import(request: HttpRequest) -> HttpResponse:
+    """Upload and preview; nothing is written here. The parsed rows wait in the session
+    under a random token that the confirm form must send back."""
+    permissions.require_leader(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    plan, token, counts = None, "", {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = excel.read_rows(form.cleaned_data["file"])
+        except excel.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            plan = excel.plan_import(rows)
+            token = secrets.token_urlsafe(16)
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": token,
+                "rows": rows,
+                "filename": form.cleaned_data["file"].name,
+            }
+            for planned in plan:
+                counts[planned.action] = counts.get(planned.action, 0) + 1
+    return render(
+        request,
+        "sponsors/merchant_import.html",
+        {"form": form, "plan": plan, "token": token, "counts": counts, "max_rows": excel.MAX_ROWS},
+    )
+
+
+@require_POST
+def merchant_import_confirm(request: HttpRequest) -> HttpResponse:
+    member = permissions.require_leader(request)
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored or not secrets.compare_digest(stored["token"], request.POST.get("token", "")):
+        messages.error(request, _("导入已过期或已完成,请重新上传文件。"))
+        return redirect("sponsors:import")
+    counts = excel.import_rows(rows=stored["rows"], by=member)
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        _("导入完成:新建 %(create)d 家,更新 %(update)d 家,跳过 %(reject)d 行。") % counts,
+    )
+    return redirect("sponsors:merchant-list")
