@@ -36,12 +36,16 @@ MEMBER_PAGE_METRICS = [
 ]
 
 
-def members_for_list() -> QuerySet[Member]:
-    return (
+def members_for_list() -> list[Member]:
+    members = list(
         Member.objects.select_related("user", "team")
         .prefetch_related("user__groups")
         .order_by("-is_active", "team__name", "display_name")
     )
+    for member in members:
+        # Fill the role cache outreach.roles reads, from the prefetched groups.
+        member.user._outreach_roles = frozenset(g.name for g in member.user.groups.all() if g.name in Role.values)
+    return members
 
 
 def members_for_scoring() -> QuerySet[Member]:
@@ -66,7 +70,7 @@ def member_semester(member: Member, semester: Semester) -> MemberSemester:
     counts = scoring.metric_counts(semester.start_date, semester.end_date, MEMBER_PAGE_METRICS)
     numbers = [(code, str(METRICS[code].label), counts[code].get(member.pk, 0)) for code in counts]
     merchants_owned = member.owned_merchants.count()
-    card = scoring.score_cards(semester, [member])[0]
+    card = scoring.score_cards(semester, [member], counts=counts)[0]
     return MemberSemester(numbers=numbers, merchants_owned=merchants_owned, score=card)
 
 

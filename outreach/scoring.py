@@ -144,7 +144,7 @@ def metric_counts(start: date, end: date, codes=None) -> dict[str, dict[int, int
     return {code: METRICS[code].count(start, end) for code in wanted}
 
 
-def score_cards(semester, members) -> list[ScoreCard]:
+def score_cards(semester, members, counts: dict[str, dict[int, int]] | None = None) -> list[ScoreCard]:
     """Every member's score card for a semester, ranked, highest first.
 
     A rule whose metric no app registers scores 0 (and says so), rather than failing:
@@ -154,7 +154,10 @@ def score_cards(semester, members) -> list[ScoreCard]:
 
     members = list(members)
     rules = list(ScoreRule.objects.filter(active=True).order_by("metric"))
-    counts = metric_counts(semester.start_date, semester.end_date, [r.metric for r in rules])
+    # A caller that already counted some metrics for this semester passes them in.
+    known = counts or {}
+    missing = [r.metric for r in rules if r.metric not in known]
+    counts = {**known, **metric_counts(semester.start_date, semester.end_date, missing)}
     adjustments: dict[int, list] = {}
     for adjustment in ScoreAdjustment.objects.filter(semester=semester, member__in=members).select_related(
         "created_by"
