@@ -279,7 +279,9 @@ def visit_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("拜访已记录。"))
                 return redirect(visit.merchant)
         merchant = form.cleaned_data.get("merchant") if hasattr(form, "cleaned_data") else None
-    return render(request, "sponsors/visit_form.html", {"form": form, "merchant": merchant, "stages": Stage})
+    return render(
+        request, "sponsors/visit_form.html", {"form": form, "merchant": merchant, "today": timezone.localdate()}
+    )
 
 
 @require_GET

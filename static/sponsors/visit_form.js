@@ -32,7 +32,9 @@
   document.getElementById("due-shortcuts").addEventListener("click", function (event) {
     const button = event.target.closest("button");
     if (!button) return;
-    const date = new Date();
+    // Count from the department's today (Asia/Shanghai), not the phone's clock zone.
+    const parts = this.dataset.today.split("-").map(Number);
+    const date = new Date(parts[0], parts[1] - 1, parts[2]);
     if (button.dataset.days) {
       date.setDate(date.getDate() + Number(button.dataset.days));
     } else {

@@ -1,0 +1,151 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from sponsors.models import Contact, Merchant, Stage, StageChange
+
+from .factories import IndustryFactory, MerchantFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["商家名称", "类型", "行业", "区域", "联系电话", "负责人", "阶段", "标签", "联系人", "手机", "备注"]
+
+
+def xlsx(rows, headers=HEADERS) -> SimpleUploadedFile:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("商家名单.xlsx", buffer.getvalue())
+
+
+@pytest.fixture
+def sheet(officer):
+    IndustryFactory(name="食品")
+    IndustryFactory(name="运动")
+    MerchantFactory(name="李宁专卖店", phone="13800138000", stage=Stage.CONTACTED)
+    return xlsx(
+        [
+            [
+                "康师傅武汉分公司",
+                "企业",
+                "食品",
+                "东西湖",
+                "027-87654321",
+                officer.display_name,
+                "洽谈中",
+                "五一, 兼职",
+                "马经理",
+                "139 7110 0002",
+                "老客户",
+            ],
+            ["李宁专卖店", "商店", "运动", "光谷", "13800138000", "", "", "球赛", "", "", "电话相同,应更新"],
+            ["", "商店", "运动", "", "", "", "", "", "", "", "没有名称"],
+            ["坏电话小店", "商店", "食品", "", "12345", "", "", "", "", "", ""],
+            ["未知行业店", "商店", "航天", "", "", "", "", "", "", "", ""],
+            ["未知负责人店", "商店", "食品", "", "", "不存在的人", "", "", "", "", ""],
+            ["晨光文具", "商店", "", "校园周边", 13971100010, "", "已签约", "", "", "", "Excel 把电话存成了数字"],
+        ]
+    )
+
+
+def test_preview_writes_nothing_and_says_why_per_row(client_for, minister, sheet):
+    response = client_for(minister).post(reverse("sponsors:import"), {"file": sheet})
+    assert response.status_code == 200
+    plan = {row.line: row for row in response.context["plan"]}
+    assert [plan[line].action for line in sorted(plan)] == [
+        "create",
+        "update",
+        "reject",
+        "reject",
+        "reject",
+        "reject",
+        "create",
+    ]
+    assert "名称为空" in plan[4].errors[0]
+    assert "不是有效号码" in plan[5].errors[0]
+    assert "不在行业列表中" in plan[6].errors[0]
+    assert "不是在任部员" in plan[7].errors[0]
+    assert Merchant.objects.count() == 1
+
+
+def test_confirm_imports_exactly_the_good_rows(client_for, minister, officer, sheet):
+    client = client_for(minister)
+    response = client.post(reverse("sponsors:import"), {"file": sheet})
+    token = response.context["token"]
+    response = client.post(reverse("sponsors:import-confirm"), {"token": token})
+    assert response.status_code == 302
+    assert sorted(Merchant.objects.values_list("name", flat=True)) == ["康师傅武汉分公司", "晨光文具", "李宁专卖店"]
+    kang = Merchant.objects.get(name="康师傅武汉分公司")
+    assert (kang.phone, kang.owner, kang.stage, kang.industry.name) == (
+        "02787654321",
+        officer,
+        Stage.NEGOTIATING,
+        "食品",
+    )
+    assert sorted(tag.name for tag in kang.tags.all()) == ["五一", "兼职"]
+    assert Contact.objects.get(merchant=kang).mobile == "13971100002"
+    assert Merchant.objects.get(name="晨光文具").phone == "13971100010"
+    assert Merchant.objects.get(name="李宁专卖店").tags.filter(name="球赛").exists()
+    assert StageChange.objects.filter(merchant=kang, to_stage=Stage.NEGOTIATING).exists()
+    # The token is used up: a second confirm does nothing.
+    client.post(reverse("sponsors:import-confirm"), {"token": token})
+    assert Merchant.objects.count() == 3
+
+
+def test_confirm_with_a_wrong_token_writes_nothing(client_for, minister, sheet):
+    client = client_for(minister)
+    client.post(reverse("sponsors:import"), {"file": sheet})
+    client.post(reverse("sponsors:import-confirm"), {"token": "guessed"})
+    assert Merchant.objects.count() == 1
+
+
+def _error_for(client, upload) -> str:
+    response = client.post(reverse("sponsors:import"), {"file": upload})
+    assert response.status_code == 200 and response.context["plan"] is None
+    return " ".join(response.context["form"].errors["file"])
+
+
+def test_bad_files_get_a_clear_message_and_write_nothing(client_for, minister):
+    client = client_for(minister)
+    assert "只支持 .xlsx 和 .csv" in _error_for(client, SimpleUploadedFile("名单.pdf", b"%PDF-1.4"))
+    assert "可能已损坏" in _error_for(client, SimpleUploadedFile("名单.xlsx", b"PK\x03\x04 broken zip"))
+    assert "缺少必需的列:名称" in _error_for(client, xlsx([["康师傅"]], headers=["公司"]))
+    too_many = xlsx([[f"商家{n}"] for n in range(2001)], headers=["名称"])
+    assert "最多导入 2000 行" in _error_for(client, too_many)
+    broken = SimpleUploadedFile("名单.csv", "名称\n康师傅\n".encode("utf-16"))
+    assert "编码" in _error_for(client, broken)
+    assert Merchant.objects.count() == 0
+
+
+def test_gbk_csv_from_old_excel_is_read(client_for, minister):
+    upload = SimpleUploadedFile("名单.csv", "名称,区域\n周黑鸭,街道口\n".encode("gbk"))
+    client = client_for(minister)
+    response = client.post(reverse("sponsors:import"), {"file": upload})
+    assert [row.name for row in response.context["plan"]] == ["周黑鸭"]
+    client.post(reverse("sponsors:import-confirm"), {"token": response.context["token"]})
+    assert Merchant.objects.get().district == "街道口"
+
+
+def test_export_reads_back_through_import(client_for, minister):
+    MerchantFactory(name="康师傅武汉分公司", phone="02787654321")
+    client = client_for(minister)
+    content = client.get(reverse("sponsors:export")).content
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "名称" and rows[1][0] == "康师傅武汉分公司"
+    response = client.post(reverse("sponsors:import"), {"file": SimpleUploadedFile("导出.xlsx", content)})
+    assert [row.action for row in response.context["plan"]] == ["update"]
+
+
+def test_export_follows_the_filter(client_for, officer):
+    MerchantFactory(name="已签约的", stage=Stage.SIGNED)
+    MerchantFactory(name="潜在的")
+    content = client_for(officer).get(reverse("sponsors:export"), {"stage": "signed"}).content
+    names = [row[0] for row in load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["已签约的"]

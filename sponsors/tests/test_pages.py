@@ -1,0 +1,226 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sponsors.models import FollowUp, Merchant, Stage, StageChange, Tag, VettingStatus, Visit
+
+from .factories import (
+    ContactFactory,
+    FollowUpFactory,
+    IndustryFactory,
+    MerchantFactory,
+    StageChangeFactory,
+    VisitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many_merchants(officer):
+    tag = Tag.objects.create(name="球赛")
+    merchants = []
+    for index in range(55):
+        merchant = MerchantFactory(
+            owner=officer,
+            stage=Stage.values[index % 6],
+            vetting_status=VettingStatus.VERIFIED if index % 3 else VettingStatus.UNVERIFIED,
+        )
+        merchant.tags.add(tag)
+        ContactFactory(merchant=merchant)
+        VisitFactory(merchant=merchant, created_by=officer)
+        FollowUpFactory(merchant=merchant, owner=officer)
+        merchants.append(merchant)
+    return merchants
+
+
+def test_list_runs_a_fixed_number_of_queries(client_for, minister, many_merchants, django_assert_max_num_queries):
+    client = client_for(minister)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("sponsors:merchant-list"), {"sort": "-last_visit"})
+    assert response.status_code == 200
+    assert len(response.context["page_obj"]) == 25
+
+
+def test_board_runs_a_fixed_number_of_queries(client_for, minister, many_merchants, django_assert_max_num_queries):
+    client = client_for(minister)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("sponsors:board"))
+    assert response.status_code == 200
+    assert sum(len(merchants) for _s, _l, merchants in response.context["columns"]) == 55
+
+
+def test_detail_runs_a_fixed_number_of_queries(client_for, minister, officer, django_assert_max_num_queries):
+    merchant = MerchantFactory()
+    ContactFactory.create_batch(5, merchant=merchant, is_primary=False)
+    for _ in range(30):
+        VisitFactory(merchant=merchant, created_by=officer, members=[officer, minister])
+        StageChangeFactory(merchant=merchant, changed_by=officer)
+        FollowUpFactory(merchant=merchant, owner=officer)
+    # Other apps add their own timeline sources (a few queries each), never per row.
+    client = client_for(minister)
+    with django_assert_max_num_queries(40):
+        response = client.get(merchant.get_absolute_url())
+    assert response.status_code == 200
+    assert len([entry for entry in response.context["timeline"] if entry.kind == "visit"]) == 30
+
+
+def test_export_runs_a_fixed_number_of_queries(client_for, advisor, many_merchants, django_assert_max_num_queries):
+    client = client_for(advisor)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("sponsors:export"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_list_filters_by_stage_industry_and_search_in_chinese(client_for, officer):
+    food = IndustryFactory(name="食品")
+    sport = IndustryFactory(name="运动")
+    kang = MerchantFactory(name="康师傅武汉分公司", industry=food, stage=Stage.SIGNED)
+    ContactFactory(merchant=kang, name="马经理", mobile="13971100002")
+    MerchantFactory(name="李宁专卖店", industry=sport, phone="02787654321")
+    client = client_for(officer)
+
+    def names(**params):
+        response = client.get(reverse("sponsors:merchant-list"), params)
+        return [merchant.name for merchant in response.context["page_obj"]]
+
+    assert names(q="康师") == ["康师傅武汉分公司"]
+    assert names(q="马经") == ["康师傅武汉分公司"]
+    assert names(q="1100002") == ["康师傅武汉分公司"]
+    assert names(q="8765") == ["李宁专卖店"]
+    assert names(stage="signed") == ["康师傅武汉分公司"]
+    assert names(industry=sport.pk) == ["李宁专卖店"]
+
+
+def test_not_visited_filter_finds_merchants_left_alone(client_for, officer):
+    fresh = MerchantFactory(name="新近拜访")
+    VisitFactory(merchant=fresh)
+    stale = MerchantFactory(name="很久没去")
+    VisitFactory(merchant=stale, visited_at=timezone.now() - timedelta(days=60))
+    never = MerchantFactory(name="从未拜访")
+    response = client_for(officer).get(reverse("sponsors:merchant-list"), {"not_visited_days": 30})
+    assert set(response.context["page_obj"]) == {stale, never}
+    assert fresh not in response.context["page_obj"]
+
+
+def test_officer_logs_a_visit_with_follow_up_from_the_form(client_for, officer):
+    merchant = MerchantFactory(name="康师傅武汉分公司")
+    due = timezone.localdate() + timedelta(days=5)
+    response = client_for(officer).post(
+        reverse("sponsors:visit-create"),
+        {
+            "merchant": merchant.pk,
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "members": [officer.pk],
+            "method": "in_person",
+            "purpose": "jobs",
+            "outcome": "interested",
+            "notes": "五一需要促销员",
+            "lesson": "",
+            "new_stage": "contacted",
+            "next_step": "确认兼职人数",
+            "due_on": due.isoformat(),
+            "followup_owner": officer.pk,
+            "latitude": "30.512345",
+            "longitude": "114.412345",
+            "location_accuracy": "20",
+        },
+    )
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert visit.has_location and visit.created_by == officer
+    assert FollowUp.objects.get().due_on == due
+    assert StageChange.objects.get().to_stage == Stage.CONTACTED
+
+
+def test_visit_form_without_merchant_says_so(client_for, officer):
+    response = client_for(officer).post(reverse("sponsors:visit-create"), {"members": [officer.pk]})
+    assert "请先搜索并选择商家" in response.content.decode()
+
+
+def test_visit_form_prefills_today_and_current_member(client_for, officer):
+    response = client_for(officer).get(reverse("sponsors:visit-create"))
+    form = response.context["form"]
+    assert form.initial["members"] == [officer.pk]
+    assert form.initial["visited_at"].date() == timezone.localdate()
+
+
+def test_merchant_search_finds_by_part_of_the_name(client_for, officer):
+    MerchantFactory(name="康师傅武汉分公司")
+    MerchantFactory(name="李宁专卖店")
+    response = client_for(officer).get(reverse("sponsors:merchant-search"), {"q": "康师"})
+    body = response.content.decode()
+    assert "康师傅武汉分公司" in body and "李宁" not in body
+
+
+def test_creating_a_likely_duplicate_asks_first(client_for, officer):
+    existing = MerchantFactory(name="李宁专卖店", phone="13800138000")
+    client = client_for(officer)
+    data = {"name": "李宁专卖店(光谷店)", "kind": "shop", "phone": "", "owner": officer.pk}
+    response = client.post(reverse("sponsors:merchant-create"), data)
+    assert response.status_code == 200
+    assert response.context["duplicates"] == [existing]
+    assert Merchant.objects.count() == 1
+    response = client.post(reverse("sponsors:merchant-create"), {**data, "confirm_not_duplicate": "1"})
+    assert response.status_code == 302
+    assert Merchant.objects.count() == 2
+
+
+def test_same_phone_written_with_spaces_is_a_duplicate(client_for, officer):
+    existing = MerchantFactory(name="校园打印社", phone="13800138000")
+    response = client_for(officer).get(
+        reverse("sponsors:merchant-duplicates"), {"name": "学校门口复印店", "phone": "138 0013 8000"}
+    )
+    assert existing.name in response.content.decode()
+
+
+def test_minister_moves_a_merchant_from_the_board_by_button(client_for, minister):
+    merchant = MerchantFactory(stage=Stage.CONTACTED)
+    response = client_for(minister).post(
+        reverse("sponsors:merchant-stage", args=[merchant.pk]), {"to_stage": "negotiating", "next": "board"}
+    )
+    assert response["Location"] == reverse("sponsors:board")
+    change = StageChange.objects.get()
+    assert (change.from_stage, change.to_stage, change.changed_by) == ("contacted", "negotiating", minister)
+
+
+def test_board_drag_answers_json(client_for, vice_minister):
+    merchant = MerchantFactory()
+    response = client_for(vice_minister).post(
+        reverse("sponsors:merchant-stage", args=[merchant.pk]),
+        {"to_stage": "lost"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.json() == {"ok": True, "changed": True, "stage": "lost"}
+
+
+def test_blacklisted_merchant_is_marked_on_its_page(client_for, officer):
+    merchant = MerchantFactory(vetting_status=VettingStatus.BLACKLISTED, blacklist_reason="fee_charging")
+    body = client_for(officer).get(merchant.get_absolute_url()).content.decode()
+    assert "黑名单" in body and "不能为其制作方案书" in body
+
+
+def test_my_follow_ups_are_split_into_overdue_today_upcoming(client_for, officer):
+    today = timezone.localdate()
+    late = FollowUpFactory(owner=officer, due_on=today - timedelta(days=2))
+    now = FollowUpFactory(owner=officer, due_on=today)
+    soon = FollowUpFactory(owner=officer, due_on=today + timedelta(days=3))
+    FollowUpFactory(due_on=today)  # someone else's
+    sections = client_for(officer).get(reverse("sponsors:followups")).context["sections"]
+    assert (sections["overdue"], sections["today"], sections["upcoming"]) == ([late], [now], [soon])
+
+
+def test_vetting_form_saves_for_leaders(client_for, minister):
+    merchant = MerchantFactory()
+    client_for(minister).post(
+        reverse("sponsors:merchant-vetting", args=[merchant.pk]),
+        {"vetting_status": "verified", "vetting_note": "执照已查", "credit_code": "91350100m000100y43"},
+    )
+    merchant.refresh_from_db()
+    assert (merchant.vetting_status, merchant.credit_code, merchant.vetted_by) == (
+        "verified",
+        "91350100M000100Y43",
+        minister,
+    )
