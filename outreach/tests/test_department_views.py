@@ -200,10 +200,8 @@ def test_experience_library_finds_shares_by_industry_word(client_for, officer):
 
 
 def test_assignment_page_shows_who_has_not_submitted(client_for, minister):
-    submitted, missing = (
-        MemberFactory(role=Role.OFFICER, display_name="已交"),
-        MemberFactory(role=Role.OFFICER, display_name="没交"),
-    )
+    submitted = MemberFactory(role=Role.OFFICER, display_name="已交")
+    MemberFactory(role=Role.OFFICER, display_name="没交")
     assignment = AssignmentFactory(created_by=minister)
     SubmissionFactory(assignment=assignment, member=submitted)
     page = client_for(minister).get(assignment.get_absolute_url()).content.decode()
