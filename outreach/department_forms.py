@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .contributions import METRICS
@@ -132,23 +135,15 @@ class ExperienceShareForm(forms.ModelForm):
 
         self.fields["member"].queryset = member_choices if member_choices is not None else Member.objects.active()
         self.fields["merchant"].queryset = Merchant.objects.order_by("name")
-        if hasattr(ExperienceShare, "visit"):
-            from sponsors.models import Visit
+        from sponsors.models import Visit
 
-            self.fields["visit"] = forms.ModelChoiceField(
-                label=_("相关拜访"),
-                queryset=Visit.objects.select_related("merchant").order_by("-visited_at")[:200],
-                required=False,
-            )
-
-    def clean_visit(self):
-        visit = self.cleaned_data.get("visit")
-        if visit is not None:
-            from sponsors.models import Visit
-
-            # A sliced queryset cannot be filtered: re-check the pick against the whole table.
-            return Visit.objects.filter(pk=visit.pk).first()
-        return visit
+        # Shares are told at the weekly meeting about recent visits; older ones clutter the list.
+        since = timezone.now() - datetime.timedelta(days=180)
+        self.fields["visit"] = forms.ModelChoiceField(
+            label=_("相关拜访"),
+            queryset=Visit.objects.filter(visited_at__gte=since).select_related("merchant").order_by("-visited_at"),
+            required=False,
+        )
 
 
 class AssignmentForm(forms.ModelForm):

@@ -137,12 +137,8 @@ def meeting_shares(meeting: Meeting) -> QuerySet[ExperienceShare]:
 def agenda_candidates(meeting: Meeting) -> list:
     """Lessons logged on visits since the meeting before this one, not yet shared at a meeting:
     candidates for this meeting's agenda."""
-    try:
-        from sponsors.models import Visit
-    except ImportError:
-        return []
-    if not hasattr(ExperienceShare, "visit"):
-        return []
+    from sponsors.models import Visit
+
     previous = Meeting.objects.filter(date__lt=meeting.date).order_by("-date").values_list("date", flat=True).first()
     qs = Visit.objects.exclude(lesson="").filter(visited_at__date__lte=meeting.date)
     if previous:

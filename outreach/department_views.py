@@ -280,6 +280,14 @@ def _share_form(request: HttpRequest, data=None) -> ExperienceShareForm:
     else:
         form = ExperienceShareForm(data, member_choices=Member.objects.filter(pk=request.member.pk))
     form.fields["member"].initial = request.member.pk
+    visit_id = request.GET.get("visit", "")
+    if data is None and visit_id.isdigit():
+        # "Share this" on an agenda candidate: start from the lesson logged on the visit.
+        visit = form.fields["visit"].queryset.filter(pk=visit_id).first()
+        if visit is not None:
+            form.initial.update(
+                {"visit": visit.pk, "merchant": visit.merchant_id, "lesson": visit.lesson, "topic": visit.merchant.name}
+            )
     return form
 
 
