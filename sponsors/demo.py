@@ -282,7 +282,7 @@ def seed(stdout=None) -> None:
             name=name,
             defaults={
                 "kind": kind,
-                "industry": industries.get(industry) if industry else industries.get("其他"),
+                "industry": industries.get(industry) if industry else None,
                 "district": district,
                 "address": f"武汉市{district}{name}",
                 "phone": f"027{87000000 + index * 137:08d}",

@@ -220,3 +220,45 @@ def merchants_filtered(data: dict) -> QuerySet[Merchant]:
         merchants = merchants_not_visited_since(merchants, data["not_visited_days"])
     order = SORTS.get(data.get("sort") or "name", "name")
     return merchants.order_by(order, "pk")
+
+
+HISTORY_FIELDS = [
+    "name",
+    "kind",
+    "industry_id",
+    "district",
+    "address",
+    "phone",
+    "website",
+    "owner_id",
+    "notes",
+    "credit_code",
+]
+
+
+def merchant_changes(merchant: Merchant, limit: int = 10) -> list[dict]:
+    """The last changes to the merchant's details: who, when, which fields (one query)."""
+    records = list(
+        merchant.history.select_related("history_user__member").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    labels = {name: Merchant._meta.get_field(name.removesuffix("_id")).verbose_name for name in HISTORY_FIELDS}
+    changes = []
+    for record, older in zip(records, [*records[1:], None], strict=True):
+        if len(changes) == limit:
+            break
+        who = getattr(getattr(record.history_user, "member", None), "display_name", "")
+        if record.history_type == "+":
+            changes.append({"when": record.history_date, "who": who, "what": _("创建")})
+            continue
+        if older is None:
+            continue
+        fields = [str(labels[name]) for name in HISTORY_FIELDS if getattr(record, name) != getattr(older, name)]
+        if fields:
+            changes.append(
+                {
+                    "when": record.history_date,
+                    "who": who,
+                    "what": _("修改了 %(fields)s") % {"fields": "、".join(fields)},
+                }
+            )
+    return changes

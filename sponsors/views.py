@@ -131,6 +131,7 @@ def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merchant": merchant,
         "contacts": list(merchant.contacts.all()),
         "timeline": timeline_for(merchant),
+        "changes": queries.merchant_changes(merchant),
         "followups": list(followups),
         "can_edit": permissions.can_edit_merchant(request.user, member, merchant),
         "can_write": roles.can_write(request.user),

@@ -224,3 +224,15 @@ def test_vetting_form_saves_for_leaders(client_for, minister):
         "91350100M000100Y43",
         minister,
     )
+
+
+def test_merchant_page_shows_who_changed_what(client_for, minister):
+    merchant = MerchantFactory(name="周黑鸭")
+    client = client_for(minister)
+    client.post(
+        reverse("sponsors:merchant-edit", args=[merchant.pk]),
+        {"name": "周黑鸭(街道口店)", "kind": "shop", "phone": "027-87654321", "owner": merchant.owner_id},
+    )
+    changes = client.get(merchant.get_absolute_url()).context["changes"]
+    assert changes[0]["who"] == minister.display_name
+    assert "名称" in changes[0]["what"] and "电话" in changes[0]["what"]
