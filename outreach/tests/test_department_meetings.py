@@ -75,9 +75,8 @@ def test_share_linked_to_a_merchant_is_found_by_its_industry(client_for, officer
 
 
 def test_interschool_lists_student_organisations_with_their_joint_events(client_for, officer, merchant):
-    from sponsors.models import Merchant, MerchantKind
-
     from events.models import Event
+    from sponsors.models import Merchant, MerchantKind
 
     org = Merchant.objects.create(name="兄弟学院学生会", kind=MerchantKind.STUDENT_ORG)
     gala = Event.objects.create(title="两校联谊晚会", starts_on=timezone.localdate())
