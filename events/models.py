@@ -120,9 +120,9 @@ def clause_text(*, kind, quantity, size, placement, starts_on, ends_on, specific
     if placement:
         parts.append(_("位置:%(place)s") % {"place": placement})
     if starts_on and ends_on and ends_on != starts_on:
-        parts.append(_("于 %(start)s 至 %(end)s 期间") % {"start": starts_on.isoformat(), "end": ends_on.isoformat()})
+        parts.append(_("日期:%(start)s 至 %(end)s") % {"start": starts_on.isoformat(), "end": ends_on.isoformat()})
     elif starts_on:
-        parts.append(_("于 %(date)s") % {"date": starts_on.isoformat()})
+        parts.append(_("日期:%(date)s") % {"date": starts_on.isoformat()})
     text = ",".join(str(part) for part in parts)
     if specifics:
         text += ";" + specifics

@@ -9,7 +9,7 @@ from events.tests.factories import EventFactory, MerchantFactory
 from outreach.tests.factories import MemberFactory
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_contracts_created_at_once_get_distinct_numbers(postgres):
     event = EventFactory()
     merchant = MerchantFactory()
