@@ -301,3 +301,34 @@ def test_detail_pages_have_a_fixed_number_of_queries(
 def test_member_list_lists_everyone(client_for, officer):
     assert Member.objects.count() >= 1
     assert officer.display_name in client_for(officer).get(reverse("outreach:member-list")).content.decode()
+
+
+def test_training_materials_are_uploaded(client_for, vice_minister, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outreach.models import TrainingSession
+
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(vice_minister).post(
+        reverse("outreach:training-create"),
+        {
+            "title": "如何写赞助方案书",
+            "date": timezone.localdate().isoformat(),
+            "kind": "lecture",
+            "speaker": "陈思雨",
+            "materials": SimpleUploadedFile("方案书模板.pdf", b"%PDF-1.4 demo", content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    session = TrainingSession.objects.get(title="如何写赞助方案书")
+    assert session.materials.read() == b"%PDF-1.4 demo"
+    assert "培训材料" in client_for(vice_minister).get(session.get_absolute_url()).content.decode()
+
+
+def test_current_semester_comes_from_todays_date():
+    from outreach.department_services import semester_current
+
+    semester = semester_current()
+    today = timezone.localdate()
+    assert semester.start_date <= today <= semester.end_date
+    assert semester_current() == semester
