@@ -59,7 +59,7 @@
         form.querySelector("input[name=longitude]").value = position.coords.longitude.toFixed(6);
         const accuracy = Math.round(position.coords.accuracy);
         form.querySelector("input[name=location_accuracy]").value = accuracy;
-        status.textContent = window.SPONSORS_I18N.located.replace("%s", accuracy);
+        status.textContent = window.SPONSORS_I18N.located.replace("{n}", accuracy);
       },
       function () {
         status.textContent = window.SPONSORS_I18N.failed;
