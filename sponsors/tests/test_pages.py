@@ -236,3 +236,55 @@ def test_merchant_page_shows_who_changed_what(client_for, minister):
     changes = client.get(merchant.get_absolute_url()).context["changes"]
     assert changes[0]["who"] == minister.display_name
     assert "名称" in changes[0]["what"] and "电话" in changes[0]["what"]
+
+
+def _png(name="门店.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_visit_carries_photos_and_check_in_shown_on_its_page(client_for, officer):
+    merchant = MerchantFactory()
+    client = client_for(officer)
+    client.post(
+        reverse("sponsors:visit-create"),
+        {
+            "merchant": merchant.pk,
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "members": [officer.pk],
+            "method": "in_person",
+            "purpose": "sponsorship",
+            "outcome": "agreed",
+            "photos": [_png("门店.png"), _png("意向书.png")],
+            "latitude": "30.5",
+            "longitude": "114.4",
+        },
+    )
+    visit = Visit.objects.get()
+    assert visit.photos.count() == 2
+    body = client.get(visit.get_absolute_url()).content.decode()
+    assert 'data-testid="check-in"' in body and body.count("<img") == 2
+
+
+def test_a_file_that_is_not_an_image_is_refused_as_photo(client_for, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(officer).post(
+        reverse("sponsors:visit-create"),
+        {
+            "merchant": MerchantFactory().pk,
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "members": [officer.pk],
+            "method": "in_person",
+            "purpose": "sponsorship",
+            "outcome": "agreed",
+            "photos": [SimpleUploadedFile("病毒.png", b"not an image")],
+        },
+    )
+    assert response.status_code == 200 and not Visit.objects.exists()
