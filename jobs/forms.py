@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from outreach.phones import normalize_mobile
 from sponsors.models import Merchant
 
-from .models import Application, EmployerRating, Outcome, Posting
+from .models import Application, EmployerRating, Outcome, Posting, Season
 
 
 class PostingForm(forms.ModelForm):
@@ -145,3 +145,14 @@ class RatingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class SeasonForm(forms.ModelForm):
+    class Meta:
+        model = Season
+        fields = ["outreach_month", "outreach_day", "work_month", "work_day", "note"]
+        widgets = {name: forms.NumberInput(attrs={"class": "form-control form-control-sm"}) for name in fields[:4]}
+        widgets["note"] = forms.TextInput(attrs={"class": "form-control form-control-sm"})
+
+
+SeasonFormSet = forms.modelformset_factory(Season, form=SeasonForm, extra=0)

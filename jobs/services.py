@@ -188,3 +188,16 @@ def employer_rating_create(
     rating.full_clean()
     rating.save()
     return rating
+
+
+@transaction.atomic
+def seasons_save(*, forms: list) -> int:
+    """Save the edited season calendar (a validated formset's forms)."""
+    saved = 0
+    for form in forms:
+        if form.has_changed():
+            season = form.save(commit=False)
+            season.full_clean()
+            season.save()
+            saved += 1
+    return saved

@@ -6,6 +6,7 @@ app_name = "jobs"
 
 urlpatterns = [
     path("", views.posting_list, name="posting-list"),
+    path("seasons/", views.season_list, name="season-list"),
     path("postings/new/", views.posting_create, name="posting-create"),
     path("postings/<int:pk>/", views.posting_detail, name="posting-detail"),
     path("postings/<int:pk>/edit/", views.posting_edit, name="posting-edit"),

@@ -13,8 +13,8 @@ from django_ratelimit.decorators import ratelimit
 from outreach.pdf import pdf_response, render_pdf
 
 from . import exports, queries
-from .forms import ApplicationForm, OutcomeForm, PostingForm, RatingForm, ScreeningForm
-from .models import Posting, Screening, admission_rate
+from .forms import ApplicationForm, OutcomeForm, PostingForm, RatingForm, ScreeningForm, SeasonFormSet
+from .models import Posting, Screening, Season, admission_rate
 from .permissions import (
     get_application_by_token,
     get_application_for_outcome,
@@ -38,6 +38,7 @@ from .services import (
     posting_refusal,
     posting_save,
     posting_set_status,
+    seasons_save,
 )
 
 
@@ -235,6 +236,21 @@ def interview_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="interview-{posting.pk}.xlsx"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def season_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    formset = SeasonFormSet(
+        request.POST or None, queryset=Season.objects.order_by("outreach_month", "outreach_day", "pk")
+    )
+    if request.method == "POST":
+        require_leader(request)
+        if formset.is_valid():
+            seasons_save(forms=formset.forms)
+            messages.success(request, _("兼职季日历已保存。"))
+            return redirect("jobs:season-list")
+    return render(request, "jobs/season_list.html", {"formset": formset})
 
 
 # --- Public pages (no account)

@@ -93,3 +93,49 @@ def test_application_screened_metric_credits_the_screener_by_screening_date(offi
     today = timezone.localdate()
     counts = METRICS["application_screened"].count(today - datetime.timedelta(days=7), today)
     assert counts == {officer.pk: 3, minister.pk: 1}
+
+
+def _season_post(seasons, **change):
+    data = {"form-TOTAL_FORMS": len(seasons), "form-INITIAL_FORMS": len(seasons)}
+    for i, season in enumerate(seasons):
+        values = {
+            "id": season.pk,
+            "outreach_month": season.outreach_month or "",
+            "outreach_day": season.outreach_day or "",
+            "work_month": season.work_month or "",
+            "work_day": season.work_day or "",
+            "note": season.note,
+        }
+        if season.kind in change:
+            values.update(change[season.kind])
+        data.update({f"form-{i}-{key}": value for key, value in values.items()})
+    return data
+
+
+def _ordered_seasons():
+    return list(Season.objects.order_by("outreach_month", "outreach_day", "pk"))
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"), [("vice_minister", True), ("minister", True), ("officer", False), ("advisor", False)]
+)
+def test_leaders_edit_the_season_calendar(request, client_for, role, allowed):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(reverse("jobs:season-list")).status_code == 200
+    data = _season_post(_ordered_seasons(), summer={"outreach_month": 5, "outreach_day": 20})
+    response = client.post(reverse("jobs:season-list"), data)
+    assert response.status_code == (302 if allowed else 403)
+    summer = Season.objects.get(kind=SeasonKind.SUMMER)
+    assert (summer.outreach_month, summer.outreach_day) == ((5, 20) if allowed else (6, 1))
+
+
+def test_season_needs_both_month_and_day(client_for, minister):
+    data = _season_post(_ordered_seasons(), summer={"outreach_month": 5, "outreach_day": ""})
+    response = client_for(minister).post(reverse("jobs:season-list"), data)
+    assert response.status_code == 200
+    assert "外联开始的月和日要么都填" in response.content.decode()
+
+
+def test_outsider_and_anonymous_cannot_see_the_calendar(client, client_for, outsider):
+    assert client.get(reverse("jobs:season-list")).status_code == 302
+    assert client_for(outsider).get(reverse("jobs:season-list")).status_code == 403

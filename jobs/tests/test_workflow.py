@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from jobs.models import Outcome, Posting, PostingStatus, Screening
-from jobs.services import applications_send_to_interview, posting_save
+from jobs.services import application_status_token, applications_send_to_interview, posting_save
 from sponsors.models import BlacklistReason, VettingStatus
 
 from .factories import ApplicationFactory, EmployerFactory, PostingFactory
@@ -209,3 +209,26 @@ def test_posting_pages_pin_their_queries(client_for, vice_minister, django_asser
     client.logout()
     with django_assert_max_num_queries(4):
         assert client.get(reverse("jobs:public-list")).status_code == 200
+
+
+def test_vice_minister_edits_a_posting(client_for, vice_minister):
+    posting = PostingFactory()
+    data = _posting_form(posting.merchant, title="五一促销员(加急)", headcount=10)
+    response = client_for(vice_minister).post(reverse("jobs:posting-edit", args=[posting.pk]), data)
+    assert response.status_code == 302
+    posting.refresh_from_db()
+    assert (posting.title, posting.headcount) == ("五一促销员(加急)", 10)
+    assert posting.history.count() == 2
+
+
+def test_public_pages_and_pdf_pin_their_queries(client, django_assert_max_num_queries):
+    posting = PostingFactory()
+    applications = ApplicationFactory.create_batch(30, posting=posting)
+    for url, limit in [
+        (reverse("jobs:public-posting", args=[posting.pk]), 4),
+        (reverse("jobs:apply", args=[posting.pk]), 4),
+        (reverse("jobs:notice-pdf", args=[posting.pk]), 3),
+        (reverse("jobs:application-status", args=[application_status_token(applications[0])]), 3),
+    ]:
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200, url
