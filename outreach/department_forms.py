@@ -76,7 +76,7 @@ class AcceptForm(forms.Form):
         label=_("初始密码"),
         required=False,
         min_length=8,
-        help_text=_("留空则自动生成,只显示一次。"),
+        help_text=_("留空则自动生成，只显示一次。"),
     )
     team = forms.ModelChoiceField(label=_("小组"), queryset=Team.objects.all(), required=False)
 
@@ -177,7 +177,7 @@ class ScoreRuleForm(forms.ModelForm):
         choices = metric_choices()
         current = self.initial.get("metric") or (self.instance.metric if self.instance.pk else "")
         if current and current not in METRICS:
-            choices.append((current, _("%(code)s(未注册)") % {"code": current}))
+            choices.append((current, _("%(code)s（未注册）") % {"code": current}))
         self.fields["metric"] = forms.ChoiceField(label=_("指标"), choices=choices)
 
 
@@ -194,7 +194,7 @@ class ScoreAdjustmentForm(forms.Form):
 class HandoverForm(forms.Form):
     from_member = forms.ModelChoiceField(label=_("离任部员"), queryset=Member.objects.none())
     to_member = forms.ModelChoiceField(label=_("接手人"), queryset=Member.objects.none())
-    confirm = forms.BooleanField(label=_("我确认:交接后离任部员的账号将停用"))
+    confirm = forms.BooleanField(label=_("我确认：交接后离任部员的账号将停用"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

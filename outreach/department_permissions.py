@@ -12,14 +12,14 @@ from .models import Member
 def require_member(request: HttpRequest) -> Member:
     """Any of the four roles may read the department's pages."""
     if not request.member or not roles.is_member(request.user):
-        raise PermissionDenied(_("您不是外联部的成员,无权查看此页面。"))
+        raise PermissionDenied(_("您不是外联部的成员，无权查看此页面。"))
     return request.member
 
 
 def require_writer(request: HttpRequest) -> Member:
     member = require_member(request)
     if not roles.can_write(request.user):
-        raise PermissionDenied(_("指导老师只能查看,不能修改。"))
+        raise PermissionDenied(_("指导老师只能查看，不能修改。"))
     return member
 
 

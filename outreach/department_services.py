@@ -72,7 +72,7 @@ def member_update(
     *, member: Member, role: str, team: Team | None, direction: str, is_active: bool, by: Member
 ) -> Member:
     if member.pk == by.pk and role != Role.MINISTER:
-        raise ValidationError(_("部长不能撤销自己的部长角色;请由新部长操作或在换届时交接。"))
+        raise ValidationError(_("部长不能撤销自己的部长角色；请由新部长操作或在换届时交接。"))
     member.team = team
     member.direction = direction
     member.is_active = is_active
@@ -124,7 +124,7 @@ def candidate_record_interview(
     interview_notes: str,
 ) -> Candidate:
     if candidate.status in (CandidateStatus.ACCEPTED, CandidateStatus.REJECTED):
-        raise ValidationError(_("已做出录取决定,面试记录不能再修改。"))
+        raise ValidationError(_("已做出录取决定，面试记录不能再修改。"))
     for score in (score_communication, score_initiative, score_teamwork):
         if score is not None and not 0 <= score <= 10:
             raise ValidationError(_("面试评分为 0 到 10 分。"))
@@ -187,7 +187,7 @@ def candidate_accept(
 
 def candidate_reject(*, candidate: Candidate, by: Member) -> Candidate:
     if candidate.status == CandidateStatus.ACCEPTED:
-        raise ValidationError(_("该候选人已录取,不能再改为未录取。"))
+        raise ValidationError(_("该候选人已录取，不能再改为未录取。"))
     candidate.status = CandidateStatus.REJECTED
     candidate.decided_by = by
     candidate.decided_at = timezone.now()
@@ -263,7 +263,7 @@ def experience_share_create(
         meeting=meeting,
         what_happened=what_happened,
         merchant=merchant,
-        tags=" ".join(t for t in tags.replace(",", " ").replace(",", " ").split() if t),
+        tags=" ".join(t for t in tags.replace(",", " ").replace("，", " ").split() if t),
     )
     if visit is not None:
         share.visit = visit
@@ -288,7 +288,7 @@ def assignment_create(
         notify(
             recipient=member,
             key=f"assignment:{assignment.pk}",
-            title=_("新作业:%(title)s") % {"title": title},
+            title=_("新作业：%(title)s") % {"title": title},
             body=_("截止日期 %(due)s") % {"due": due_date.isoformat()},
             url=assignment.get_absolute_url(),
         )
@@ -304,7 +304,7 @@ def submission_save(
     if submission is None:
         submission = Submission(assignment=assignment, member=member)
     elif submission.reviewed_at:
-        raise ValidationError(_("作业已批阅,不能再修改。"))
+        raise ValidationError(_("作业已批阅，不能再修改。"))
     submission.text = text
     if file:
         submission.file = file
@@ -326,7 +326,7 @@ def submission_review(*, submission: Submission, score: int, comment: str, by: M
     notify(
         recipient=submission.member,
         key=f"submission-reviewed:{submission.pk}",
-        title=_("作业已批阅:%(title)s") % {"title": submission.assignment.title},
+        title=_("作业已批阅：%(title)s") % {"title": submission.assignment.title},
         body=_("得分 %(score)d") % {"score": score},
         url=submission.assignment.get_absolute_url(),
     )

@@ -191,7 +191,7 @@ def candidate_accept(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             # Shown once on the next page, then gone: only its hash is stored.
             request.session[f"candidate-password-{candidate.pk}"] = password
-            messages.success(request, _("已录取,干事账号已创建。"))
+            messages.success(request, _("已录取，干事账号已创建。"))
             return redirect(candidate)
     context = {"candidate": candidate, "interview_form": InterviewForm(instance=candidate), "accept_form": form}
     return render(request, "outreach/candidate_detail.html", context, status=400)
@@ -494,7 +494,7 @@ def handover(request: HttpRequest) -> HttpResponse:
             summary = ", ".join(f"{scoring_label}: {n}" for scoring_label, n in _handover_labels(moved)) or _(
                 "没有需要交接的事项"
             )
-            messages.success(request, _("交接完成:%(summary)s。") % {"summary": summary})
+            messages.success(request, _("交接完成：%(summary)s。") % {"summary": summary})
             return redirect(form.cleaned_data["to_member"])
     from .contributions import HANDOVERS
 

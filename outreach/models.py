@@ -344,7 +344,7 @@ class ExperienceShare(TimeStampedModel):
         related_name="experience_shares",
         verbose_name=_("相关拜访"),
     )
-    tags = models.CharField(_("标签"), max_length=200, blank=True, help_text=_("用逗号或空格分隔,例如:服饰 赞助"))
+    tags = models.CharField(_("标签"), max_length=200, blank=True, help_text=_("用逗号或空格分隔，例如：服饰 赞助"))
 
     class Meta:
         verbose_name = _("经验分享")
@@ -356,7 +356,7 @@ class ExperienceShare(TimeStampedModel):
 
     @property
     def tag_list(self) -> list[str]:
-        return [t for t in self.tags.replace(",", " ").replace(",", " ").split() if t]
+        return [t for t in self.tags.replace(",", " ").replace("，", " ").split() if t]
 
 
 class Assignment(TimeStampedModel):
