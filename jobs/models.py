@@ -81,7 +81,10 @@ class PostingQuerySet(models.QuerySet):
         )
 
     def public(self):
-        return self.filter(status=PostingStatus.OPEN)
+        """Open and still taking applications: what the public list shows."""
+        from django.utils import timezone
+
+        return self.filter(status=PostingStatus.OPEN, deadline__gte=timezone.localdate())
 
     def visible_to_public(self):
         """Open postings, and closed or filled ones (which say so); never drafts."""

@@ -174,3 +174,15 @@ def test_token_signed_with_another_salt_is_refused(client):
     application = ApplicationFactory(name="张小凡")
     token = signing.dumps(application.pk)  # default salt, as other signed links would use
     assert client.get(reverse("jobs:application-status", args=[token])).status_code == 404
+
+
+def test_posting_past_its_deadline_leaves_the_public_list_and_refuses(client):
+    import datetime
+
+    from django.utils import timezone
+
+    posting = PostingFactory(deadline=timezone.localdate() - datetime.timedelta(days=1))
+    assert posting.title not in client.get(reverse("jobs:public-list")).content.decode()
+    response = client.post(reverse("jobs:apply", args=[posting.pk]), _data())
+    assert response.status_code == 409
+    assert "已停止报名" in response.content.decode()
