@@ -349,7 +349,7 @@ class Migration(migrations.Migration):
                 (
                     "tags",
                     models.CharField(
-                        blank=True, help_text="用逗号或空格分隔,例如:服饰 赞助", max_length=200, verbose_name="标签"
+                        blank=True, help_text="用逗号或空格分隔，例如：服饰 赞助", max_length=200, verbose_name="标签"
                     ),
                 ),
                 (
