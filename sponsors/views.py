@@ -69,7 +69,12 @@ def merchant_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sponsors/merchant_list.html",
-        {"form": form, "page_obj": page, "query_string": query.urlencode(), "today": timezone.localdate()},
+        {
+            "form": form,
+            "page_obj": page,
+            "query_string": query.urlencode(),
+            "filtered": any(value for key, value in data.items() if key not in ("q", "sort")),
+        },
     )
 
 
