@@ -482,3 +482,50 @@ def merchant_link_token(link: MerchantLink) -> str:
 def merchant_link_revoke(*, link: MerchantLink) -> MerchantLink:
     link.revoked_at = timezone.now()
     return _save(link)
+
+
+# --- Reminders (run daily by events.tasks.send_fulfilment_reminders)
+
+
+def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int = 2) -> int:
+    """Remind owners of deliverables coming due or overdue and of borrowed/rented materials due
+    back. Each reminder has its own key, so running this twice tells nobody anything twice."""
+    today = today or timezone.localdate()
+    sent = 0
+    open_items = (
+        Deliverable.objects.filter(status=DeliverableStatus.OPEN, due_on__lte=today + timedelta(days=days_ahead))
+        .exclude(contract__status=ContractStatus.TERMINATED)
+        .select_related("owner__user", "clause", "contract")
+    )
+    for deliverable in open_items:
+        overdue = deliverable.due_on < today
+        key = f"deliverable-{'overdue' if overdue else 'due'}:{deliverable.pk}"
+        title = (_("落实事项已逾期:%(clause)s") if overdue else _("落实事项即将到期:%(clause)s")) % {
+            "clause": deliverable.clause.text
+        }
+        body = _("合同 %(number)s,截止 %(date)s。完成后请上传照片凭证。") % {
+            "number": deliverable.contract.number,
+            "date": deliverable.due_on.isoformat(),
+        }
+        if notify(recipient=deliverable.owner, key=key, title=title, body=body, url=deliverable.get_absolute_url()):
+            sent += 1
+    materials = Material.objects.filter(
+        returned=False, return_due__isnull=False, return_due__lte=today + timedelta(days=days_ahead)
+    ).select_related("responsible__user", "event", "merchant")
+    for material in materials:
+        if material.responsible is None:
+            continue
+        title = _("物资待归还:%(name)s(%(provider)s)") % {"name": material.name, "provider": material.provider}
+        body = _("%(event)s 的物资应于 %(date)s 归还。") % {
+            "event": material.event,
+            "date": material.return_due.isoformat(),
+        }
+        if notify(
+            recipient=material.responsible,
+            key=f"material-due:{material.pk}",
+            title=title,
+            body=body,
+            url=material.event.get_absolute_url() + "#materials",
+        ):
+            sent += 1
+    return sent

@@ -1,12 +1,14 @@
 import mimetypes
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +19,12 @@ from .models import EventStatus, ProposalStatus
 from .money import amount_in_capitals
 
 FORM_METHODS = ["GET", "POST"]
+
+
+def _document(template: str, context: dict) -> bytes:
+    """The documents are the union's Chinese paperwork, whatever language the reader picked."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(template, context)
 
 
 def _errors(error: ValidationError) -> str:
@@ -162,7 +170,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def proposal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = permissions.get_proposal(request, pk)
-    pdf = render_pdf("events/pdf/proposal.html", {"proposal": proposal, "event": proposal.event})
+    pdf = _document("events/pdf/proposal.html", {"proposal": proposal, "event": proposal.event})
     return pdf_response(pdf, f"{proposal.title}.pdf")
 
 
@@ -293,7 +301,7 @@ def _contract_context(contract) -> dict:
 @require_GET
 def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract(request, pk)
-    return pdf_response(render_pdf("events/pdf/contract.html", _contract_context(contract)), f"{contract.number}.pdf")
+    return pdf_response(_document("events/pdf/contract.html", _contract_context(contract)), f"{contract.number}.pdf")
 
 
 @require_GET
@@ -303,7 +311,7 @@ def fulfilment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _report_response(contract) -> HttpResponse:
-    pdf = render_pdf(
+    pdf = _document(
         "events/pdf/fulfilment_report.html", {"contract": contract, "summary": queries.fulfilment_summary(contract)}
     )
     return pdf_response(pdf, f"{contract.number}-执行报告.pdf")
@@ -468,7 +476,7 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def amendment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require_member(request)
     amendment = permissions.get_amendment(request, pk)
-    pdf = render_pdf("events/pdf/amendment.html", {"amendment": amendment, "contract": amendment.contract})
+    pdf = _document("events/pdf/amendment.html", {"amendment": amendment, "contract": amendment.contract})
     return pdf_response(pdf, f"{amendment}.pdf")
 
 
@@ -639,7 +647,7 @@ def merchant_link(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def merchant_link_contract_pdf(request: HttpRequest, token: str) -> HttpResponse:
     contract, _link = _linked_contract(token)
-    return pdf_response(render_pdf("events/pdf/contract.html", _contract_context(contract)), f"{contract.number}.pdf")
+    return pdf_response(_document("events/pdf/contract.html", _contract_context(contract)), f"{contract.number}.pdf")
 
 
 @login_not_required

@@ -90,3 +90,13 @@ def test_amendment_has_its_own_pdf(client_for, officer, minister, tmp_path, popp
     response = client_for(officer).get(reverse("events:amendment-pdf", args=[amendment.pk]))
     text = flat(pdf_text(tmp_path, response.content)[0])
     assert "补充协议1" in text and contract.number in text and "横幅位置改为南侧围栏。" in text
+
+
+def test_contract_prints_in_chinese_for_a_reader_who_chose_english(client_for, officer, settings, tmp_path, poppler):
+    contract = make_contract(owner=officer, clauses=1)
+    client = client_for(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("events:contract-detail", args=[contract.pk])).content.decode()
+    assert "Benefit clauses" in page
+    text = flat(pdf_text(tmp_path, client.get(reverse("events:contract-pdf", args=[contract.pk])).content)[0])
+    assert "赞助合同书" in text and "横幅2条" in text
