@@ -288,3 +288,39 @@ def test_a_file_that_is_not_an_image_is_refused_as_photo(client_for, officer):
         },
     )
     assert response.status_code == 200 and not Visit.objects.exists()
+
+
+def test_follow_ups_page_runs_a_fixed_number_of_queries(client_for, officer, django_assert_max_num_queries):
+    today = timezone.localdate()
+    for offset in range(-10, 20):
+        visit = VisitFactory(created_by=officer)
+        FollowUpFactory(merchant=visit.merchant, visit=visit, owner=officer, due_on=today + timedelta(days=offset))
+    FollowUpFactory.create_batch(12, owner=officer, done_at=timezone.now(), done_by=officer)
+    client = client_for(officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("sponsors:followups"))
+    sections = response.context["sections"]
+    assert (len(sections["overdue"]), len(sections["today"]), len(sections["upcoming"])) == (10, 1, 19)
+    assert len(sections["done"]) == 10
+
+
+def test_leader_sees_another_members_follow_ups(client_for, vice_minister, officer):
+    FollowUpFactory(owner=officer, description="回访周黑鸭")
+    response = client_for(vice_minister).get(reverse("sponsors:followups"), {"member": officer.pk})
+    assert response.context["shown"] == officer
+    assert "回访周黑鸭" in response.content.decode()
+
+
+def test_officer_cannot_peek_at_another_members_follow_ups(client_for, officer, vice_minister):
+    FollowUpFactory(owner=vice_minister, description="部长的事")
+    response = client_for(officer).get(reverse("sponsors:followups"), {"member": vice_minister.pk})
+    assert response.context["shown"] == officer
+
+
+def test_visit_page_runs_a_fixed_number_of_queries(client_for, advisor, officer, django_assert_max_num_queries):
+    visit = VisitFactory(members=[officer, advisor])
+    FollowUpFactory.create_batch(5, merchant=visit.merchant, visit=visit, owner=officer)
+    client = client_for(advisor)
+    with django_assert_max_num_queries(12):
+        response = client.get(visit.get_absolute_url())
+    assert response.status_code == 200
