@@ -105,7 +105,13 @@ def attendance_rows(event: TrainingSession | Meeting) -> list[tuple[Member, str]
         (TrainingAttendance, "session") if isinstance(event, TrainingSession) else (MeetingAttendance, "meeting")
     )
     recorded = dict(model.objects.filter(**{key: event}).values_list("member_id", "status"))
-    members = list(Member.objects.active().select_related("team").order_by("display_name"))
+    # The advisor does not attend the department's own meetings and training.
+    members = list(
+        Member.objects.active()
+        .with_role(Role.OFFICER, Role.VICE_MINISTER, Role.MINISTER)
+        .select_related("team")
+        .order_by("display_name")
+    )
     # Members who have left still show if they were recorded.
     missing = set(recorded) - {m.pk for m in members}
     if missing:

@@ -93,3 +93,10 @@ def test_inactive_members_are_not_asked_for_attendance(client_for, minister):
     left = MemberFactory(role=Role.OFFICER, display_name="已离任的人", is_active=False)
     meeting = MeetingFactory()
     assert left.display_name not in client_for(minister).get(meeting.get_absolute_url()).content.decode()
+
+
+def test_the_advisor_is_not_asked_for_attendance(client_for, minister, advisor):
+    meeting = MeetingFactory()
+    page = client_for(minister).get(meeting.get_absolute_url()).content.decode()
+    assert f'name="m{advisor.pk}"' not in page
+    assert f'name="m{minister.pk}"' in page
