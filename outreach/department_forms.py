@@ -31,6 +31,13 @@ class SemesterForm(forms.ModelForm):
         widgets = {"start_date": DATE, "end_date": DATE}
 
 
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "direction", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
 class MemberEditForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     team = forms.ModelChoiceField(label=_("小组"), queryset=Team.objects.all(), required=False)

@@ -67,6 +67,13 @@ def semester_current() -> Semester:
 # --- Members
 
 
+def team_create(*, name: str, direction: str = "", description: str = "") -> Team:
+    team = Team(name=name, direction=direction, description=description)
+    team.full_clean()
+    team.save()
+    return team
+
+
 @transaction.atomic
 def member_update(
     *, member: Member, role: str, team: Team | None, direction: str, is_active: bool, by: Member

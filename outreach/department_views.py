@@ -29,6 +29,7 @@ from .department_forms import (
     ScoreRuleForm,
     SemesterForm,
     SubmissionForm,
+    TeamForm,
     TrainingSessionForm,
 )
 from .department_permissions import (
@@ -39,7 +40,7 @@ from .department_permissions import (
     require_minister,
     require_writer,
 )
-from .models import Assignment, Candidate, Meeting, Member, ScoreRule, Semester, Submission, TrainingSession
+from .models import Assignment, Candidate, Meeting, Member, ScoreRule, Semester, Submission, Team, TrainingSession
 
 
 def _form_error(form, exc: ValidationError) -> None:
@@ -59,10 +60,22 @@ def _semester(request: HttpRequest) -> Semester:
 # --- Members
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest) -> HttpResponse:
     require_member(request)
-    return render(request, "outreach/member_list.html", {"members": queries.members_for_list()})
+    team_form = TeamForm(request.POST or None)
+    if request.method == "POST":
+        require_minister(request)
+        if team_form.is_valid():
+            try:
+                services.team_create(**team_form.cleaned_data)
+            except ValidationError as exc:
+                _form_error(team_form, exc)
+            else:
+                messages.success(request, _("小组已创建。"))
+                return redirect("outreach:member-list")
+    context = {"members": queries.members_for_list(), "teams": Team.objects.all(), "team_form": team_form}
+    return render(request, "outreach/member_list.html", context)
 
 
 @require_GET

@@ -332,3 +332,22 @@ def test_current_semester_comes_from_todays_date():
     today = timezone.localdate()
     assert semester.start_date <= today <= semester.end_date
     assert semester_current() == semester
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("officer", False), ("vice_minister", False), ("minister", True)])
+def test_only_the_minister_creates_groups(request, client_for, role, allowed):
+    from outreach.models import Team
+
+    response = client_for(request.getfixturevalue(role)).post(
+        reverse("outreach:member-list"), {"name": "宣传对接组", "direction": "enterprise"}
+    )
+    assert response.status_code == (302 if allowed else 403)
+    assert Team.objects.filter(name="宣传对接组").exists() is allowed
+
+
+def test_minister_sees_the_handover_page_with_the_registered_transfers(client_for, minister):
+    from outreach import contributions
+
+    page = client_for(minister).get(reverse("outreach:handover")).content.decode()
+    for handover in contributions.HANDOVERS.values():
+        assert str(handover.label) in page
