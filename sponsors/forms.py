@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -149,7 +150,9 @@ class VisitForm(_CrispyMixin, forms.Form):
         error_messages={"required": _("请先搜索并选择商家。")},
     )
     visited_at = forms.DateTimeField(label=_("拜访时间"), widget=DATETIME)
-    members = forms.ModelMultipleChoiceField(label=_("拜访人"), queryset=Member.objects.none())
+    members = forms.ModelMultipleChoiceField(
+        label=_("拜访人"), queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
     method = forms.ChoiceField(label=_("方式"), choices=VisitMethod.choices, initial=VisitMethod.IN_PERSON)
     purpose = forms.ChoiceField(label=_("目的"), choices=VisitPurpose.choices, initial=VisitPurpose.SPONSORSHIP)
     outcome = forms.ChoiceField(label=_("结果"), choices=VisitOutcome.choices, initial=VisitOutcome.UNDECIDED)
@@ -172,9 +175,12 @@ class VisitForm(_CrispyMixin, forms.Form):
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = active_members()
+        # The one filling in the form went on the visit, nearly always: show them first.
+        me_first = active_members().annotate(
+            is_me=Case(When(pk=member.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        self.fields["members"].queryset = me_first.order_by("is_me", "display_name")
         self.fields["followup_owner"].queryset = active_members()
-        self.fields["members"].widget.attrs["size"] = 4
         if not self.is_bound:
             self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("members", [member.pk])
@@ -192,7 +198,9 @@ class VisitForm(_CrispyMixin, forms.Form):
 
 class VisitEditForm(_CrispyMixin, forms.Form):
     visited_at = forms.DateTimeField(label=_("拜访时间"), widget=DATETIME)
-    members = forms.ModelMultipleChoiceField(label=_("拜访人"), queryset=Member.objects.none())
+    members = forms.ModelMultipleChoiceField(
+        label=_("拜访人"), queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
     method = forms.ChoiceField(label=_("方式"), choices=VisitMethod.choices)
     purpose = forms.ChoiceField(label=_("目的"), choices=VisitPurpose.choices)
     outcome = forms.ChoiceField(label=_("结果"), choices=VisitOutcome.choices)
