@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from outreach.demo import seed as seed_department
 from sponsors import demo
-from sponsors.models import FollowUp, Merchant, StageChange, Visit, VettingStatus
+from sponsors.models import FollowUp, Merchant, StageChange, VettingStatus, Visit
 
 pytestmark = pytest.mark.django_db
 
