@@ -1,4 +1,6 @@
 from celery import shared_task
+from django.conf import settings
+from django.utils import translation
 
 from . import services
 
@@ -6,4 +8,5 @@ from . import services
 @shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=60, max_retries=3)
 def send_fulfilment_reminders() -> int:
     """Daily: deliverables due or overdue, materials due back (each reminder once)."""
-    return services.fulfilment_reminders_send()
+    with translation.override(settings.LANGUAGE_CODE):
+        return services.fulfilment_reminders_send()
