@@ -216,9 +216,7 @@ def plan_import(rows: list[dict]) -> list[PlannedRow]:
     return plan
 
 
-def _merchant_fields(values: dict) -> dict:
-    industries = {industry.name: industry for industry in Industry.objects.all()}
-    members = {member.display_name: member for member in Member.objects.active()}
+def _merchant_fields(values: dict, industries: dict, members: dict) -> dict:
     fields = {}
     for key in ("name", "district", "address", "phone", "website", "credit_code", "notes"):
         if values.get(key):
@@ -236,12 +234,14 @@ def _merchant_fields(values: dict) -> dict:
 def import_rows(*, rows: list[dict], by: Member) -> dict[str, int]:
     """Write the good rows, all or nothing; the plan is made again on fresh data."""
     counts = {"create": 0, "update": 0, "reject": 0}
+    industries = {industry.name: industry for industry in Industry.objects.all()}
+    members = {member.display_name: member for member in Member.objects.active()}
     for planned in plan_import(rows):
         counts[planned.action] += 1
         if planned.action == "reject":
             continue
         values = planned.values
-        fields = _merchant_fields(values)
+        fields = _merchant_fields(values, industries, members)
         tags = [
             Tag.objects.get_or_create(name=name.strip())[0]
             for name in values.get("tags", "").replace(",", ",").split(",")
