@@ -84,7 +84,9 @@ class PostingQuerySet(models.QuerySet):
         """Open and still taking applications: what the public list shows."""
         from django.utils import timezone
 
-        return self.filter(status=PostingStatus.OPEN, deadline__gte=timezone.localdate())
+        return self.filter(status=PostingStatus.OPEN, deadline__gte=timezone.localdate()).exclude(
+            merchant__vetting_status="blacklisted"
+        )
 
     def visible_to_public(self):
         """Open postings, and closed or filled ones (which say so); never drafts."""

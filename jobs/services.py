@@ -52,7 +52,10 @@ def posting_refusal(posting: Posting) -> str:
     """Why this posting takes no applications now ("" when it does)."""
     if posting.status == PostingStatus.FILLED:
         return _("该岗位已招满,感谢关注。")
-    if posting.status != PostingStatus.OPEN or posting.deadline < timezone.localdate():
+    # A merchant blacklisted after publishing (it asked the students for a deposit, say)
+    # takes no more applications.
+    closed = posting.status != PostingStatus.OPEN or posting.merchant.is_blacklisted
+    if closed or posting.deadline < timezone.localdate():
         return _("该岗位已停止报名,感谢关注。")
     hired = posting.applications.filter(outcome=Outcome.HIRED).count()
     if hired >= posting.headcount:

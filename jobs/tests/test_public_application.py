@@ -186,3 +186,15 @@ def test_posting_past_its_deadline_leaves_the_public_list_and_refuses(client):
     response = client.post(reverse("jobs:apply", args=[posting.pk]), _data())
     assert response.status_code == 409
     assert "已停止报名" in response.content.decode()
+
+
+def test_posting_of_a_merchant_blacklisted_after_publishing_takes_no_applications(client):
+    posting = PostingFactory()
+    merchant = posting.merchant
+    merchant.vetting_status, merchant.blacklist_reason = "blacklisted", "fee_charging"
+    merchant.save()
+    assert posting.title not in client.get(reverse("jobs:public-list")).content.decode()
+    response = client.post(reverse("jobs:apply", args=[posting.pk]), _data())
+    assert response.status_code == 409
+    assert "已停止报名" in response.content.decode()
+    assert not Application.objects.exists()
