@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from outreach.models import Member
 from outreach.phones import normalize_phone
 
-from .models import Contact, FollowUp, Merchant, Stage, StageChange, Visit
+from .models import Contact, FollowUp, Merchant, Stage, StageChange, VettingStatus, Visit
 from .timeline import TimelineEntry
 
 BOARD_STAGES = [Stage.PROSPECT, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.PARTNER, Stage.LOST]
@@ -171,9 +171,10 @@ def vetting_entries(merchant: Merchant) -> list[TimelineEntry]:
         )
         .order_by("history_date", "history_id")
     )
-    entries, previous = [], None
+    # Every merchant starts unverified, so one created already vetted shows it too.
+    entries, previous = [], VettingStatus.UNVERIFIED
     for record in records:
-        if previous is not None and record.vetting_status != previous:
+        if record.vetting_status != previous:
             who = getattr(getattr(record.history_user, "member", None), "display_name", "")
             entries.append(
                 TimelineEntry(
