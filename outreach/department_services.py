@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import contributions
+from . import contributions, roles
 from .models import (
     Assignment,
     AttendanceStatus,
@@ -376,7 +376,7 @@ def score_adjustment_create(
 def handover_run(*, from_member: Member, to_member: Member, by: Member) -> dict[str, int]:
     """Move everything the leaving member looks after to their successor, in one
     transaction (all or nothing), then retire the leaving member and their login."""
-    if not by.user.groups.filter(name=Role.MINISTER).exists():
+    if not roles.is_minister(by.user):
         raise PermissionDenied(_("只有部长可以办理换届交接。"))
     if from_member.pk == to_member.pk:
         raise ValidationError(_("交接双方不能是同一个人。"))
