@@ -241,3 +241,35 @@ def deliverables_verified_per_member(start: date, end: date) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["owner_id"]: row["n"] for row in rows}
+
+
+HISTORY_FIELDS = [
+    "status",
+    "cash_amount",
+    "payment_terms",
+    "breach_terms",
+    "merchant",
+    "signed_on",
+    "termination_reason",
+]
+
+
+def contract_history(contract: Contract) -> list[dict]:
+    """Who changed what on a contract, newest first (one query)."""
+    records = list(contract.history.select_related("history_user__member").order_by("history_date", "history_id"))
+    changes = []
+    previous = None
+    for record in records:
+        if previous is None:
+            fields = [_("创建")]
+        else:
+            delta = record.diff_against(previous, included_fields=HISTORY_FIELDS)
+            fields = [str(Contract._meta.get_field(change.field).verbose_name) for change in delta.changes]
+        if fields:
+            user = record.history_user
+            who = getattr(getattr(user, "member", None), "display_name", None) or (user.get_username() if user else "")
+            changes.append(
+                {"when": record.history_date, "who": who, "status": record.get_status_display(), "fields": fields}
+            )
+        previous = record
+    return list(reversed(changes))

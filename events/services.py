@@ -282,9 +282,12 @@ def contract_submit(*, contract: Contract, member: Member) -> Contract:
     _check_merchant(contract.merchant)
     contract.status = ContractStatus.SUBMITTED
     _save(contract)
-    for minister in _ministers():
+    approvers = _ministers()
+    if needs_advisor_signoff(contract):
+        approvers += list(Member.objects.active().with_role(roles.Role.ADVISOR).select_related("user"))
+    for approver in approvers:
         notify(
-            recipient=minister,
+            recipient=approver,
             key=f"contract-submitted:{contract.pk}",
             title=_("合同待审批:%(number)s %(merchant)s") % {"number": contract.number, "merchant": contract.merchant},
             url=contract.get_absolute_url(),

@@ -284,6 +284,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "capitals": amount_in_capitals(contract.cash_amount),
             "links": links,
             "link_form": forms.LinkForm(),
+            "history": queries.contract_history(contract),
         },
     )
 

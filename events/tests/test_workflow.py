@@ -241,3 +241,29 @@ def test_rented_material_needs_a_return_date():
     )
     services.material_mark_returned(material=material)
     assert material.returned
+
+
+def test_contract_history_says_who_changed_what(client_for, officer, minister):
+    from events.queries import contract_history
+
+    contract = make_contract(owner=officer, clauses=1)
+    services.contract_update(contract=contract, cash_amount=Decimal("3500"))
+    client_for(officer).post(f"/events/contracts/{contract.pk}/submit/")
+    client_for(minister).post(f"/events/contracts/{contract.pk}/approve/")
+    history = contract_history(contract)
+    assert history[0]["who"] == minister.display_name
+    assert "状态" in history[0]["fields"]
+    assert "现金赞助(元)" in history[1]["fields"] or "现金赞助(元)" in history[2]["fields"]
+    assert history[-1]["fields"] == ["创建"]
+
+
+def test_submitting_tells_the_minister_and_above_the_threshold_the_advisor(officer, minister, advisor, settings):
+    from outreach.models import Notification
+
+    settings.CONTRACT_ADVISOR_SIGNOFF_ABOVE = 5000.0
+    small = make_contract(owner=officer, cash=Decimal("1000"))
+    services.contract_submit(contract=small, member=officer)
+    assert set(Notification.objects.values_list("recipient", flat=True)) == {minister.pk}
+    large = make_contract(owner=officer, cash=Decimal("9000"))
+    services.contract_submit(contract=large, member=officer)
+    assert Notification.objects.filter(recipient=advisor, key=f"contract-submitted:{large.pk}").exists()
