@@ -3,8 +3,10 @@
 import difflib
 import re
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,13 +60,38 @@ def merchants_for_search(text: str, limit: int = 8) -> list[Merchant]:
     )
 
 
-def merchants_for_board() -> dict[str, list[Merchant]]:
-    merchants = Merchant.objects.select_related("owner", "industry").annotate(
-        open_followups=Count("followups", filter=Q(followups__done_at__isnull=True))
+# A column shows its most recently active merchants; the rest are one click away in the
+# list filtered by stage. A board of a thousand cards helps nobody and takes seconds.
+BOARD_COLUMN_LIMIT = 40
+
+
+def merchants_for_board(
+    *, owner: Member | None = None, limit: int = BOARD_COLUMN_LIMIT
+) -> dict[str, tuple[list[Merchant], int]]:
+    """{stage: (the column's first `limit` merchants, how many the stage has)}, in two queries."""
+    merchants = Merchant.objects.all()
+    if owner is not None:
+        merchants = merchants.filter(owner=owner)
+    totals = dict(merchants.order_by().values_list("stage").annotate(total=Count("pk")))
+    open_followups = (
+        FollowUp.objects.filter(merchant=OuterRef("pk"), done_at__isnull=True)
+        .order_by()
+        .values("merchant")
+        .annotate(total=Count("pk"))
+        .values("total")
     )
-    columns: dict[str, list[Merchant]] = {stage: [] for stage in BOARD_STAGES}
-    for merchant in merchants.order_by("name"):
-        columns[merchant.stage].append(merchant)
+    ranked = (
+        merchants.select_related("owner", "industry")
+        .annotate(
+            open_followups=Coalesce(Subquery(open_followups, output_field=IntegerField()), Value(0)),
+            column_rank=Window(RowNumber(), partition_by=F("stage"), order_by=[F("updated_at").desc(), F("pk")]),
+        )
+        .filter(column_rank__lte=limit)
+        .order_by("stage", "column_rank")
+    )
+    columns: dict[str, tuple[list[Merchant], int]] = {stage: ([], totals.get(stage, 0)) for stage in BOARD_STAGES}
+    for merchant in ranked:
+        columns[merchant.stage][0].append(merchant)
     return columns
 
 
@@ -244,7 +271,8 @@ def merchant_changes(merchant: Merchant, limit: int = 10) -> list[dict]:
     )
     labels = {name: Merchant._meta.get_field(name.removesuffix("_id")).verbose_name for name in HISTORY_FIELDS}
     changes = []
-    for record, older in zip(records, [*records[1:], None], strict=True):
+    # A merchant imported in bulk, or older than the history, may have no record at all.
+    for record, older in pairwise([*records, None]):
         if len(changes) == limit:
             break
         who = getattr(getattr(record.history_user, "member", None), "display_name", "")

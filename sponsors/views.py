@@ -389,15 +389,18 @@ def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
-    permissions.require_member(request)
-    columns = queries.merchants_for_board()
+    member = permissions.require_member(request)
+    mine = request.GET.get("mine") == "1"
+    columns = queries.merchants_for_board(owner=member if mine else None)
     return render(
         request,
         "sponsors/board.html",
         {
-            "columns": [(stage, Stage(stage).label, columns[stage]) for stage in columns],
+            "columns": [(stage, Stage(stage).label, *columns[stage]) for stage in columns],
             "stages": Stage.choices,
             "can_move": roles.is_leader(request.user),
+            "mine": mine,
+            "member": member,
         },
     )
 

@@ -49,7 +49,7 @@ def test_board_runs_a_fixed_number_of_queries(client_for, minister, many_merchan
     with django_assert_max_num_queries(10):
         response = client.get(reverse("sponsors:board"))
     assert response.status_code == 200
-    assert sum(len(merchants) for _s, _l, merchants in response.context["columns"]) == 55
+    assert sum(len(merchants) for _s, _l, merchants, _total in response.context["columns"]) == 55
 
 
 def test_detail_runs_a_fixed_number_of_queries(client_for, minister, officer, django_assert_max_num_queries):
@@ -324,3 +324,35 @@ def test_visit_page_runs_a_fixed_number_of_queries(client_for, advisor, officer,
     with django_assert_max_num_queries(12):
         response = client.get(visit.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_board_columns_show_the_most_recent_merchants_and_the_true_total(client_for, minister, settings):
+    from sponsors import queries
+
+    older = MerchantFactory.create_batch(3, stage=Stage.PROSPECT)
+    newest = MerchantFactory(stage=Stage.PROSPECT, name="最新接触的商家")
+    columns = queries.merchants_for_board(limit=2)
+    shown, total = columns[Stage.PROSPECT]
+    assert total == 4
+    assert len(shown) == 2
+    assert shown[0] == newest
+    response = client_for(minister).get(reverse("sponsors:board"))
+    page = response.content.decode()
+    assert 'data-testid="count-prospect">4<' in page
+    assert older[0].name in page  # 4 merchants fit the default column size
+
+
+def test_board_can_show_only_my_merchants(client_for, officer):
+    mine = MerchantFactory(owner=officer, name="我负责的商家")
+    MerchantFactory(name="别人负责的商家")
+    page = client_for(officer).get(reverse("sponsors:board") + "?mine=1").content.decode()
+    assert mine.name in page
+    assert "别人负责的商家" not in page
+
+
+def test_merchant_page_works_for_a_merchant_without_history(client_for, officer):
+    """Bulk imports and rows older than the history have no history record."""
+    merchant = Merchant.objects.bulk_create([Merchant(name="批量导入的商家")])[0]
+    response = client_for(officer).get(merchant.get_absolute_url())
+    assert response.status_code == 200
+    assert "批量导入的商家" in response.content.decode()

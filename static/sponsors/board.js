@@ -6,9 +6,12 @@
   const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
   const moveUrl = (id) => board.dataset.moveUrl.replace("/0/", "/" + id + "/");
 
-  function recount() {
-    board.querySelectorAll(".board-column").forEach(function (column) {
-      column.closest(".card").querySelector("[data-count]").textContent = column.querySelectorAll(".board-card").length;
+  // A column shows only its most recently active cards, so its badge holds the stage's
+  // total from the server: a move takes one from a column and gives one to the other.
+  function shift(from, to) {
+    [[from, -1], [to, 1]].forEach(function ([column, delta]) {
+      const badge = column.closest(".card").querySelector("[data-count]");
+      badge.textContent = Number(badge.textContent) + delta;
     });
   }
 
@@ -31,11 +34,10 @@
             if (!response.ok) throw new Error(response.status);
             card.dataset.stage = event.to.dataset.stage;
             board.dataset.lastMove = card.dataset.id + ":" + event.to.dataset.stage;
-            recount();
+            shift(event.from, event.to);
           })
           .catch(function () {
             event.from.insertBefore(card, event.from.children[event.oldIndex] || null);
-            recount();
             alert(window.SPONSORS_BOARD_ERROR);
           });
       },
