@@ -12,6 +12,7 @@ from .models import (
     Clause,
     Contract,
     ContractInKind,
+    Deliverable,
     Event,
     Material,
     Payment,
@@ -228,3 +229,14 @@ class MaterialForm(_Form, forms.ModelForm):
 
 class LinkForm(_Form, forms.Form):
     days = forms.IntegerField(label=_("有效天数"), min_value=1, max_value=180, initial=30)
+
+
+class DeliverableAssignForm(_Form, forms.ModelForm):
+    class Meta:
+        model = Deliverable
+        fields = ["owner", "due_on"]
+        widgets = {"due_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _members()

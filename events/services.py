@@ -532,3 +532,11 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int = 2)
         ):
             sent += 1
     return sent
+
+
+def deliverable_assign(*, deliverable: Deliverable, owner: Member, due_on: date) -> Deliverable:
+    if deliverable.status == DeliverableStatus.VERIFIED:
+        raise ValidationError(_("该事项已核实,不能再修改。"))
+    deliverable.owner = owner
+    deliverable.due_on = due_on
+    return _save(deliverable)

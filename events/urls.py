@@ -40,6 +40,7 @@ urlpatterns = [
     path("payments/<int:pk>/received/", views.payment_receive, name="payment-receive"),
     path("links/<int:pk>/revoke/", views.link_revoke, name="link-revoke"),
     path("deliverables/<int:pk>/complete/", views.deliverable_complete, name="deliverable-complete"),
+    path("deliverables/<int:pk>/assign/", views.deliverable_assign, name="deliverable-assign"),
     path("deliverables/<int:pk>/verify/", views.deliverable_verify, name="deliverable-verify"),
     path("deliverables/<int:pk>/reopen/", views.deliverable_reopen, name="deliverable-reopen"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence-file"),

@@ -542,6 +542,27 @@ def deliverable_complete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(FORM_METHODS)
+def deliverable_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = permissions.get_deliverable_for_complete(request, pk)
+    form = forms.DeliverableAssignForm(request.POST or None, instance=deliverable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deliverable_assign(deliverable=deliverable, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(deliverable.get_absolute_url())
+    return _form_page(
+        request,
+        "events/deliverable_assign.html",
+        form,
+        title=_("分配落实事项"),
+        back=deliverable.contract.get_absolute_url(),
+        deliverable=deliverable,
+    )
+
+
 @require_POST
 def deliverable_verify(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = permissions.get_deliverable_for_verify(request, pk)

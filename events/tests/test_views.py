@@ -261,3 +261,18 @@ def test_proposal_detail_query_count_is_fixed(client_for, officer, django_assert
     for name in ("events:proposal-detail", "events:proposal-pdf"):
         with django_assert_max_num_queries(15):
             assert client.get(reverse(name, args=[proposal.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(("role", "status"), [("officer", 302), ("advisor", 403)])
+def test_writers_assign_a_deliverable_to_another_member(
+    request, client_for, officer, minister, vice_minister, role, status
+):
+    deliverable = make_signed_contract(owner=officer, minister=minister, clauses=1).deliverables.get()
+    due = timezone.localdate() + timedelta(days=3)
+    response = client_for(request.getfixturevalue(role)).post(
+        reverse("events:deliverable-assign", args=[deliverable.pk]),
+        {"owner": vice_minister.pk, "due_on": due.isoformat()},
+    )
+    assert response.status_code == status
+    deliverable.refresh_from_db()
+    assert (deliverable.owner == vice_minister) is (status == 302)
