@@ -360,7 +360,8 @@ class Contract(TimeStampedModel):
 
     @property
     def is_frozen(self) -> bool:
-        return self.status not in (ContractStatus.DRAFT, ContractStatus.SUBMITTED)
+        """Only a draft changes: once submitted, what the approvers saw is what gets signed."""
+        return self.status != ContractStatus.DRAFT
 
 
 class ContractInKind(TimeStampedModel):

@@ -66,7 +66,9 @@ def _check_benefits_approved(benefits, event: Event) -> None:
 
 def _check_editable(contract: Contract) -> None:
     if contract.is_frozen:
-        raise ValidationError(_("合同已审批或签署,不能再修改;如需变更,请在签署后添加补充协议。"))
+        raise ValidationError(
+            _("合同已提交审批或已签署,不能再修改:审批中的合同请部长退回草稿后修改,已签署的合同请添加补充协议。")
+        )
 
 
 # --- Events

@@ -249,7 +249,9 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract_for_edit(request, pk)
     form = forms.ContractForm(request.POST or None, instance=contract)
     if contract.is_frozen:
-        form.add_error(None, _("合同已审批或签署,不能再修改;如需变更,请在签署后添加补充协议。"))
+        form.add_error(
+            None, _("合同已提交审批或已签署,不能再修改:审批中的合同请部长退回草稿后修改,已签署的合同请添加补充协议。")
+        )
     elif request.method == "POST" and form.is_valid():
         try:
             services.contract_update(contract=contract, **form.cleaned_data)

@@ -1,4 +1,6 @@
+import http.server
 import subprocess
+import threading
 from decimal import Decimal
 
 import pytest
@@ -49,12 +51,32 @@ def test_contract_pdf_has_merchant_amounts_and_every_clause(client_for, officer,
     assert "第1页/共" in text
 
 
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self):
+        type(self).hits += 1
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
 def test_markup_in_merchant_name_prints_as_text_and_fetches_nothing(client_for, officer, tmp_path, poppler):
-    name = '<script>alert(1)</script><img src="http://127.0.0.1:9/x.png">康师傅'
-    contract = make_contract(owner=officer, merchant=MerchantFactory(name=name), clauses=1)
-    response = client_for(officer).get(reverse("events:contract-pdf", args=[contract.pk]))
-    text, _fonts = pdf_text(tmp_path, response.content)
+    server = http.server.HTTPServer(("127.0.0.1", 0), _CountingHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    name = f'<script>alert(1)</script><img src="http://127.0.0.1:{server.server_port}/x.png">康师傅'
+    contract = make_contract(owner=officer, merchant=MerchantFactory(name=name, address=name), clauses=1)
+    client = client_for(officer)
+    try:
+        contract_pdf = client.get(reverse("events:contract-pdf", args=[contract.pk])).content
+        client.get(reverse("events:fulfilment-report-pdf", args=[contract.pk]))
+    finally:
+        server.shutdown()
+    text, _fonts = pdf_text(tmp_path, contract_pdf)
     assert flat(name) in flat(text)
+    assert _CountingHandler.hits == 0
 
 
 def test_proposal_pdf_lists_packages_and_benefits(client_for, officer, tmp_path, poppler):

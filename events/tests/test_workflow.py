@@ -267,3 +267,19 @@ def test_submitting_tells_the_minister_and_above_the_threshold_the_advisor(offic
     large = make_contract(owner=officer, cash=Decimal("9000"))
     services.contract_submit(contract=large, member=officer)
     assert Notification.objects.filter(recipient=advisor, key=f"contract-submitted:{large.pk}").exists()
+
+
+def test_submitted_contract_cannot_change_under_the_approvers(officer, minister):
+    contract = make_contract(owner=officer, cash=Decimal("3000"))
+    services.contract_submit(contract=contract, member=officer)
+    services.contract_approve(contract=contract, member=minister)
+    with pytest.raises(ValidationError, match="不能再修改"):
+        services.contract_update(contract=contract, cash_amount=Decimal("30000"))
+
+
+def test_returned_contract_can_be_changed_and_must_be_approved_again(officer, minister):
+    contract = make_contract(owner=officer)
+    services.contract_submit(contract=contract, member=officer)
+    services.contract_return_to_draft(contract=contract)
+    services.contract_update(contract=contract, cash_amount=Decimal("2500"))
+    assert contract.status == ContractStatus.DRAFT and contract.approved_by is None
