@@ -660,11 +660,14 @@ def _linked_contract(token: str):
 @require_GET
 def merchant_link(request: HttpRequest, token: str) -> HttpResponse:
     contract, link = _linked_contract(token)
-    return render(
+    response = render(
         request,
         "events/merchantlink_detail.html",
         {"contract": contract, "link": link, "token": token, "summary": queries.fulfilment_summary(contract)},
     )
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @login_not_required
