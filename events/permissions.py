@@ -46,10 +46,6 @@ def require_leader(request) -> Member:
     return member
 
 
-def raise_404():
-    raise Http404
-
-
 def get_event(request, pk: int) -> Event:
     require_member(request)
     return get_object_or_404(Event, pk=pk)
@@ -60,7 +56,7 @@ def get_event_for_detail(request, pk: int) -> Event:
     try:
         return event_for_detail(pk)
     except Event.DoesNotExist:
-        raise_404()
+        raise Http404 from None
 
 
 def get_event_for_edit(request, pk: int) -> Event:
@@ -78,7 +74,7 @@ def get_proposal(request, pk: int) -> Proposal:
     try:
         return proposal_for_detail(pk)
     except Proposal.DoesNotExist:
-        raise_404()
+        raise Http404 from None
 
 
 def get_proposal_for_edit(request, pk: int) -> Proposal:
@@ -91,7 +87,7 @@ def get_contract(request, pk: int):
     try:
         return contract_for_detail(pk)
     except Contract.DoesNotExist:
-        raise_404()
+        raise Http404 from None
 
 
 def get_contract_for_edit(request, pk: int):

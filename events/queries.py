@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outreach.money import format_cny
 from sponsors.models import Merchant
 from sponsors.timeline import TimelineEntry
 
@@ -210,8 +211,6 @@ def timeline_entries(merchant) -> list[TimelineEntry]:
         )
     payments = Payment.objects.filter(contract__merchant=merchant, received_on__isnull=False).select_related("contract")
     for payment in payments:
-        from outreach.money import format_cny
-
         entries.append(
             TimelineEntry(
                 when=_aware(payment.received_on),

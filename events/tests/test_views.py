@@ -276,3 +276,9 @@ def test_writers_assign_a_deliverable_to_another_member(
     assert response.status_code == status
     deliverable.refresh_from_db()
     assert (deliverable.owner == vice_minister) is (status == 302)
+
+
+def test_missing_objects_are_404_for_members(client_for, officer):
+    client = client_for(officer)
+    for name in ("events:event-detail", "events:contract-detail", "events:proposal-detail", "events:evidence-file"):
+        assert client.get(reverse(name, args=[987654])).status_code == 404, name
