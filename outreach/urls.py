@@ -22,9 +22,6 @@ urlpatterns = [
     path("sponsors/", include("sponsors.urls")),
     path("events/", include("events.urls")),
     path("jobs/", include("jobs.urls")),
+    # Uploads are the department's private record: served to members, in production too.
+    path(settings.MEDIA_URL.strip("/") + "/<path:path>", views.media_file, name="media-file"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,9 +1,14 @@
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -50,3 +55,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": health.check_database(), "broker": health.check_broker()}
     status = 200 if all(value == "ok" for value in checks.values()) else 503
     return JsonResponse(checks, status=status)
+
+
+@require_GET
+def media_file(request: HttpRequest, path: str) -> FileResponse:
+    """Uploaded files (visit photos, training materials, assignments) for members only.
+
+    Files under private/ (signed contracts, fulfilment evidence) are served by their own
+    views, which check who may see which contract; this one never serves them.
+    """
+    _require_member(request)
+    if Path(path).parts[:1] == ("private",):
+        raise Http404
+    try:
+        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
+    except ValueError as exc:  # a path that climbs out of MEDIA_ROOT
+        raise Http404 from exc
+    if not full_path.is_file():
+        raise Http404
+    content_type = mimetypes.guess_type(full_path.name)[0] or "application/octet-stream"
+    response = FileResponse(full_path.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
