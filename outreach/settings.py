@@ -7,6 +7,7 @@ filesystem transport under ``var/``, so the quick start needs no servers.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -183,8 +184,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-# Periodic tasks; the reminders add theirs here.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic tasks (Asia/Shanghai times). Each task is idempotent: a reminder is sent once.
+CELERY_BEAT_SCHEDULE = {
+    "fulfilment-reminders": {
+        "task": "events.tasks.send_fulfilment_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # --- Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
