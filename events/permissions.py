@@ -1,49 +1,28 @@
 """Who may see and do what in events: every view asks here first."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from outreach import permissions as shared
 from outreach import roles
 from outreach.models import Member
+from outreach.permissions import require_member, require_writer
 
 from .models import BenefitApproval, Contract, Deliverable, Event, Evidence, Material, MerchantLink, Payment, Proposal
 from .queries import contract_for_detail, event_for_detail, proposal_for_detail
 
 
-def require_member(request) -> Member:
-    if not request.member or not roles.is_member(request.user):
-        raise PermissionDenied(_("您不是外联部的成员,无权查看此页面。"))
-    return request.member
-
-
-def require_writer(request) -> Member:
-    member = require_member(request)
-    if not roles.can_write(request.user):
-        raise PermissionDenied(_("指导老师只能查看,不能修改。"))
-    return member
-
-
 def require_minister(request) -> Member:
-    member = require_member(request)
-    if not roles.is_minister(request.user):
-        raise PermissionDenied(_("只有部长可以审批合同。"))
-    return member
+    return shared.require_minister(request, _("只有部长可以审批合同。"))
 
 
 def require_advisor(request) -> Member:
-    member = require_member(request)
-    if not roles.has_role(request.user, roles.Role.ADVISOR):
-        raise PermissionDenied(_("只有指导老师可以签批合同。"))
-    return member
+    return shared.require_role(request, roles.Role.ADVISOR, _("只有指导老师可以签批合同。"))
 
 
 def require_leader(request) -> Member:
-    member = require_member(request)
-    if not roles.is_leader(request.user):
-        raise PermissionDenied(_("只有副部长或部长可以核实落实情况。"))
-    return member
+    return shared.require_leader(request, _("只有副部长或部长可以核实落实情况。"))
 
 
 def get_event(request, pk: int) -> Event:

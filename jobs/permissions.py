@@ -6,32 +6,20 @@ advisor reads only. The public sees open postings and, through a signed link, th
 application and nothing else.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from outreach import roles
+from outreach import permissions as shared
+from outreach.models import Member
+from outreach.permissions import require_member, require_writer
 
 from .models import Application, Posting
 from .services import application_from_token
 
 
-def require_member(request) -> None:
-    if not request.member or not roles.is_member(request.user):
-        raise PermissionDenied(_("您不是外联部的成员,无权查看此页面。"))
-
-
-def require_writer(request) -> None:
-    require_member(request)
-    if not roles.can_write(request.user):
-        raise PermissionDenied(_("指导老师只能查看,不能修改。"))
-
-
-def require_leader(request) -> None:
-    require_member(request)
-    if not roles.is_leader(request.user):
-        raise PermissionDenied(_("只有副部长和部长可以发布岗位、推荐复试和记录复试结果。"))
+def require_leader(request) -> Member:
+    return shared.require_leader(request, _("只有副部长和部长可以发布岗位、推荐复试和记录复试结果。"))
 
 
 def get_posting_for_read(request, pk: int) -> Posting:

@@ -7,34 +7,7 @@ from django.utils.translation import gettext as _
 
 from . import roles
 from .models import Member
-
-
-def require_member(request: HttpRequest) -> Member:
-    """Any of the four roles may read the department's pages."""
-    if not request.member or not roles.is_member(request.user):
-        raise PermissionDenied(_("您不是外联部的成员，无权查看此页面。"))
-    return request.member
-
-
-def require_writer(request: HttpRequest) -> Member:
-    member = require_member(request)
-    if not roles.can_write(request.user):
-        raise PermissionDenied(_("指导老师只能查看，不能修改。"))
-    return member
-
-
-def require_leader(request: HttpRequest) -> Member:
-    member = require_member(request)
-    if not roles.is_leader(request.user):
-        raise PermissionDenied(_("只有部长或副部长可以这样做。"))
-    return member
-
-
-def require_minister(request: HttpRequest) -> Member:
-    member = require_member(request)
-    if not roles.is_minister(request.user):
-        raise PermissionDenied(_("只有部长可以这样做。"))
-    return member
+from .permissions import require_leader, require_member, require_minister, require_writer  # noqa: F401 (used by the views)
 
 
 def may_see_score_of(request: HttpRequest, member: Member) -> bool:

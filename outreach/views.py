@@ -4,7 +4,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,35 +12,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import health, roles
+from . import health
 from .models import Notification
+from .permissions import require_member
 from .services import notification_mark_read
-
-
-def _require_member(request: HttpRequest):
-    """Signed in is not enough: only the department's members see its pages."""
-    if not request.member or not roles.is_member(request.user):
-        raise PermissionDenied(_("您不是外联部的成员，无权查看此页面。"))
-    return request.member
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    member = _require_member(request)
+    member = require_member(request)
     recent = Notification.objects.for_member(member).unread()[:5]
     return render(request, "outreach/home.html", {"member": member, "recent_notifications": recent})
 
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    member = _require_member(request)
+    member = require_member(request)
     page = Paginator(Notification.objects.for_member(member), 30).get_page(request.GET.get("page"))
     return render(request, "outreach/notification_list.html", {"page_obj": page})
 
 
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
-    member = _require_member(request)
+    member = require_member(request)
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     count = notification_mark_read(member=member, notification_ids=ids)
     messages.success(request, _("已将 %(count)d 条通知标为已读。") % {"count": count})
@@ -64,7 +57,7 @@ def media_file(request: HttpRequest, path: str) -> FileResponse:
     Files under private/ (signed contracts, fulfilment evidence) are served by their own
     views, which check who may see which contract; this one never serves them.
     """
-    _require_member(request)
+    require_member(request)
     if Path(path).parts[:1] == ("private",):
         raise Http404
     try:

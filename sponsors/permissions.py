@@ -10,31 +10,17 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from outreach import permissions as shared
 from outreach import roles
 from outreach.models import Member
+from outreach.permissions import require_member, require_writer
 
 from .models import Contact, FollowUp, Merchant, Visit
 from .queries import merchant_for_detail
 
 
-def require_member(request: HttpRequest) -> Member:
-    if not request.member or not roles.is_member(request.user):
-        raise PermissionDenied(_("您不是外联部的成员,无权查看此页面。"))
-    return request.member
-
-
-def require_writer(request: HttpRequest) -> Member:
-    member = require_member(request)
-    if not roles.can_write(request.user):
-        raise PermissionDenied(_("指导老师只能查看,不能修改。"))
-    return member
-
-
-def require_leader(request: HttpRequest) -> Member:
-    member = require_member(request)
-    if not roles.is_leader(request.user):
-        raise PermissionDenied(_("只有部长和副部长可以这样操作。"))
-    return member
+def require_leader(request) -> Member:
+    return shared.require_leader(request, _("只有部长和副部长可以这样操作。"))
 
 
 def can_edit_merchant(user, member: Member | None, merchant: Merchant) -> bool:
