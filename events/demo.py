@@ -117,9 +117,9 @@ def seed(stdout=None) -> None:
         venue="图书馆报告厅",
         organisers="校学生会外联部、学术部",
         expected_audience=300,
-        audience_description="全校本科生,以计算机、信息类专业为主。",
+        audience_description="全校本科生，以计算机、信息类专业为主。",
         sponsorship_target=Decimal("3000"),
-        description="面向全校的互联网知识竞赛,初赛线上答题,决赛现场抢答。",
+        description="面向全校的互联网知识竞赛，初赛线上答题，决赛现场抢答。",
     )
     naming = _benefit(
         contest,
@@ -177,7 +177,7 @@ def seed(stdout=None) -> None:
         venue="东区排球场",
         organisers="校学生会体育部、外联部",
         expected_audience=800,
-        audience_description="16 支院系代表队,每场观众 100 人以上。",
+        audience_description="16 支院系代表队，每场观众 100 人以上。",
         sponsorship_target=Decimal("5000"),
     )
     jersey = _benefit(
@@ -190,7 +190,7 @@ def seed(stdout=None) -> None:
         placement="16 支参赛队球衣胸前",
         starts_on=volleyball.starts_on - timedelta(days=3),
         ends_on=volleyball.starts_on - timedelta(days=3),
-        specifics="印制赞助方标志,球衣由赞助方提供",
+        specifics="印制赞助方标志，球衣由赞助方提供",
     )
     fence = _benefit(
         volleyball,
@@ -231,7 +231,7 @@ def seed(stdout=None) -> None:
             package=vb_proposal.packages.first(), merchant=lining, owner=wang
         )
         contract.union_signatory, contract.merchant_signatory = "林晓峰", "周店长"
-        contract.payment_terms = "签约后七日内支付 1500 元,比赛结束后七日内支付余款 1500 元。"
+        contract.payment_terms = "签约后七日内支付 1500 元，比赛结束后七日内支付余款 1500 元。"
         contract.save()
         item = contract.in_kind_items.first()
         item.value = Decimal("2400")
@@ -371,7 +371,7 @@ def _sign_and_fulfil(contract, minister, advisor, owner, verifier, *, done: int,
             services.deliverable_complete(
                 deliverable=deliverable,
                 member=owner,
-                note="已按约定落实,见照片。",
+                note="已按约定落实，见照片。",
                 images=[_photo(f"{contract.number}-{index + 1}", photo_color)],
             )
         if index < verified:

@@ -75,7 +75,7 @@ class EventForm(_Form, forms.ModelForm):
 class BenefitForm(_Form, forms.ModelForm):
     departments = forms.CharField(
         label=_("负责部门"),
-        help_text=_("须同意落实此权益的部门,多个用顿号或逗号分隔,如:宣传部、体育部"),
+        help_text=_("须同意落实此权益的部门，多个用顿号或逗号分隔，如：宣传部、体育部"),
     )
 
     class Meta:
@@ -203,7 +203,7 @@ class CompleteForm(_Form, forms.Form):
         label=_("照片凭证"),
         required=False,
         widget=MultipleImageInput(attrs={"accept": "image/*"}),
-        help_text=_("横幅挂上、海报贴好、球衣印好的照片;可选多张"),
+        help_text=_("横幅挂上、海报贴好、球衣印好的照片；可选多张"),
     )
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -42,7 +42,7 @@ class Event(TimeStampedModel):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
     venue = models.CharField(_("地点"), max_length=100, blank=True)
-    organisers = models.CharField(_("主办部门"), max_length=200, blank=True, help_text=_("如:校学生会外联部、体育部"))
+    organisers = models.CharField(_("主办部门"), max_length=200, blank=True, help_text=_("如：校学生会外联部、体育部"))
     expected_audience = models.PositiveIntegerField(_("预计人数"), default=0)
     audience_description = models.TextField(_("受众说明"), blank=True)
     sponsorship_target = models.DecimalField(_("赞助目标(元)"), default=Decimal("0"), **MONEY)
@@ -118,11 +118,11 @@ def clause_text(*, kind, quantity, size, placement, starts_on, ends_on, specific
     if size:
         parts.append(_("尺寸 %(size)s") % {"size": size})
     if placement:
-        parts.append(_("位置:%(place)s") % {"place": placement})
+        parts.append(_("位置：%(place)s") % {"place": placement})
     if starts_on and ends_on and ends_on != starts_on:
-        parts.append(_("日期:%(start)s 至 %(end)s") % {"start": starts_on.isoformat(), "end": ends_on.isoformat()})
+        parts.append(_("日期：%(start)s 至 %(end)s") % {"start": starts_on.isoformat(), "end": ends_on.isoformat()})
     elif starts_on:
-        parts.append(_("日期:%(date)s") % {"date": starts_on.isoformat()})
+        parts.append(_("日期：%(date)s") % {"date": starts_on.isoformat()})
     text = ",".join(str(part) for part in parts)
     if specifics:
         text += ";" + specifics
@@ -133,7 +133,7 @@ class Benefit(TimeStampedModel):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="benefits", verbose_name=_("活动"))
     kind = models.CharField(_("权益类型"), max_length=20, choices=BenefitKind.choices)
     quantity = models.PositiveIntegerField(_("数量"), default=1)
-    size = models.CharField(_("尺寸"), max_length=50, blank=True, help_text=_("如:4m × 0.8m"))
+    size = models.CharField(_("尺寸"), max_length=50, blank=True, help_text=_("如：4m × 0.8m"))
     placement = models.CharField(_("位置"), max_length=100, blank=True)
     starts_on = models.DateField(_("开始日期"), null=True, blank=True)
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
@@ -172,7 +172,7 @@ class BenefitApproval(TimeStampedModel):
     """A department that must deliver a benefit, and its recorded agreement."""
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("权益"))
-    department = models.CharField(_("负责部门"), max_length=50, help_text=_("如:宣传部、体育部"))
+    department = models.CharField(_("负责部门"), max_length=50, help_text=_("如：宣传部、体育部"))
     agreed_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
     agreed_contact = models.CharField(_("对方同意人"), max_length=50, blank=True)
     recorded_by = models.ForeignKey(

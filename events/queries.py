@@ -191,7 +191,7 @@ def timeline_entries(merchant) -> list[TimelineEntry]:
             TimelineEntry(
                 when=proposal.created_at,
                 kind="proposal",
-                title=_("赞助方案书:%(title)s") % {"title": proposal.title},
+                title=_("赞助方案书：%(title)s") % {"title": proposal.title},
                 url=proposal.get_absolute_url(),
                 detail=str(proposal.event),
                 badges=(str(proposal.get_status_display()),),

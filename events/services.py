@@ -48,7 +48,7 @@ def _save(obj):
 def _check_merchant(merchant: Merchant | None) -> None:
     if merchant is not None and not Merchant.objects.eligible_for_business().filter(pk=merchant.pk).exists():
         raise ValidationError(
-            _("商家“%(name)s”已被列入黑名单,不能向其发送方案书或签订合同。") % {"name": merchant.name}
+            _("商家“%(name)s”已被列入黑名单，不能向其发送方案书或签订合同。") % {"name": merchant.name}
         )
 
 
@@ -60,14 +60,14 @@ def _check_benefits_approved(benefits, event: Event) -> None:
             raise ValidationError(_("权益“%(benefit)s”不属于本活动。") % {"benefit": benefit.text})
         if benefit.pk not in approved:
             raise ValidationError(
-                _("权益“%(benefit)s”尚未得到所有负责部门的同意,不能写入方案书或合同。") % {"benefit": benefit.text}
+                _("权益“%(benefit)s”尚未得到所有负责部门的同意，不能写入方案书或合同。") % {"benefit": benefit.text}
             )
 
 
 def _check_editable(contract: Contract) -> None:
     if contract.is_frozen:
         raise ValidationError(
-            _("合同已提交审批或已签署,不能再修改:审批中的合同请部长退回草稿后修改,已签署的合同请添加补充协议。")
+            _("合同已提交审批或已签署，不能再修改：审批中的合同请部长退回草稿后修改，已签署的合同请添加补充协议。")
         )
 
 
@@ -291,7 +291,7 @@ def contract_submit(*, contract: Contract, member: Member) -> Contract:
         notify(
             recipient=approver,
             key=f"contract-submitted:{contract.pk}",
-            title=_("合同待审批:%(number)s %(merchant)s") % {"number": contract.number, "merchant": contract.merchant},
+            title=_("合同待审批：%(number)s %(merchant)s") % {"number": contract.number, "merchant": contract.merchant},
             url=contract.get_absolute_url(),
         )
     return contract
@@ -316,7 +316,7 @@ def contract_approve(*, contract: Contract, member: Member) -> Contract:
         notify(
             recipient=contract.owner,
             key=f"contract-approved:{contract.pk}",
-            title=_("合同已审批,可以签署:%(number)s") % {"number": contract.number},
+            title=_("合同已审批，可以签署：%(number)s") % {"number": contract.number},
             url=contract.get_absolute_url(),
         )
     return contract
@@ -371,7 +371,7 @@ def contract_sign(*, contract: Contract, member: Member, scan, signed_on: date |
 
 def contract_terminate(*, contract: Contract, reason: str) -> Contract:
     if contract.status in (ContractStatus.FULFILLED, ContractStatus.TERMINATED):
-        raise ValidationError(_("该合同已结束,不能终止。"))
+        raise ValidationError(_("该合同已结束，不能终止。"))
     if not reason.strip():
         raise ValidationError(_("请填写终止原因。"))
     contract.status = ContractStatus.TERMINATED
@@ -395,7 +395,7 @@ def amendment_create(*, contract: Contract, text: str, created_by: Member) -> Am
 @transaction.atomic
 def deliverable_complete(*, deliverable: Deliverable, member: Member, note: str, images) -> Deliverable:
     if deliverable.status == DeliverableStatus.VERIFIED:
-        raise ValidationError(_("该事项已核实,不能再修改。"))
+        raise ValidationError(_("该事项已核实，不能再修改。"))
     if not images and not deliverable.evidence.exists():
         raise ValidationError(_("请上传至少一张照片作为落实凭证。"))
     for image in images:
@@ -505,10 +505,10 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int = 2)
     for deliverable in open_items:
         overdue = deliverable.due_on < today
         key = f"deliverable-{'overdue' if overdue else 'due'}:{deliverable.pk}"
-        title = (_("落实事项已逾期:%(clause)s") if overdue else _("落实事项即将到期:%(clause)s")) % {
+        title = (_("落实事项已逾期：%(clause)s") if overdue else _("落实事项即将到期：%(clause)s")) % {
             "clause": deliverable.clause.text
         }
-        body = _("合同 %(number)s,截止 %(date)s。完成后请上传照片凭证。") % {
+        body = _("合同 %(number)s，截止 %(date)s。完成后请上传照片凭证。") % {
             "number": deliverable.contract.number,
             "date": deliverable.due_on.isoformat(),
         }
@@ -520,7 +520,7 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int = 2)
     for material in materials:
         if material.responsible is None:
             continue
-        title = _("物资待归还:%(name)s(%(provider)s)") % {"name": material.name, "provider": material.provider}
+        title = _("物资待归还：%(name)s(%(provider)s)") % {"name": material.name, "provider": material.provider}
         body = _("%(event)s 的物资应于 %(date)s 归还。") % {
             "event": material.event,
             "date": material.return_due.isoformat(),
@@ -538,7 +538,7 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int = 2)
 
 def deliverable_assign(*, deliverable: Deliverable, owner: Member, due_on: date) -> Deliverable:
     if deliverable.status == DeliverableStatus.VERIFIED:
-        raise ValidationError(_("该事项已核实,不能再修改。"))
+        raise ValidationError(_("该事项已核实，不能再修改。"))
     deliverable.owner = owner
     deliverable.due_on = due_on
     return _save(deliverable)

@@ -12,7 +12,7 @@ def _check_size(upload) -> None:
     limit = settings.MAX_UPLOAD_SIZE
     if upload.size > limit:
         raise ValidationError(
-            _("文件太大(%(size).1f MB),不能超过 %(limit).1f MB。")
+            _("文件太大(%(size).1f MB)，不能超过 %(limit).1f MB。")
             % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024}
         )
 
@@ -32,7 +32,9 @@ def _is_image(upload) -> bool:
 def validate_image_upload(upload) -> None:
     _check_size(upload)
     if not _is_image(upload):
-        raise ValidationError(_("“%(name)s”不是图片,请上传 JPG、PNG、GIF 或 WEBP 格式的照片。") % {"name": upload.name})
+        raise ValidationError(
+            _("“%(name)s”不是图片，请上传 JPG、PNG、GIF 或 WEBP 格式的照片。") % {"name": upload.name}
+        )
 
 
 def validate_scan_upload(upload) -> None:

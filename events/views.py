@@ -118,7 +118,7 @@ def benefit_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("权益已添加,请记录各负责部门的同意。"))
+            messages.success(request, _("权益已添加，请记录各负责部门的同意。"))
             return redirect(event.get_absolute_url() + "#benefits")
     return _form_page(request, "events/benefit_form.html", form, title=_("添加宣传权益"), back=event.get_absolute_url())
 
@@ -213,7 +213,7 @@ def proposal_contract(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("合同草稿已生成:%(number)s") % {"number": contract.number})
+            messages.success(request, _("合同草稿已生成：%(number)s") % {"number": contract.number})
             return redirect(contract)
     return _form_page(
         request,
@@ -250,7 +250,8 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ContractForm(request.POST or None, instance=contract)
     if contract.is_frozen:
         form.add_error(
-            None, _("合同已提交审批或已签署,不能再修改:审批中的合同请部长退回草稿后修改,已签署的合同请添加补充协议。")
+            None,
+            _("合同已提交审批或已签署，不能再修改：审批中的合同请部长退回草稿后修改，已签署的合同请添加补充协议。"),
         )
     elif request.method == "POST" and form.is_valid():
         try:
@@ -411,7 +412,7 @@ def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("签署件已上传,落实事项已生成。"))
+            messages.success(request, _("签署件已上传，落实事项已生成。"))
             return redirect(contract)
     return _form_page(
         request,
@@ -531,7 +532,7 @@ def deliverable_complete(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("已标记完成,等待副部长或部长核实。"))
+            messages.success(request, _("已标记完成，等待副部长或部长核实。"))
             return redirect(deliverable.get_absolute_url())
     return _form_page(
         request,
@@ -582,7 +583,7 @@ def deliverable_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         lambda: services.deliverable_reopen(deliverable=deliverable, member=request.member),
-        _("已退回,请负责人补充凭证。"),
+        _("已退回，请负责人补充凭证。"),
         deliverable.get_absolute_url(),
     )
 
@@ -633,7 +634,7 @@ def link_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         lambda: services.merchant_link_create(contract=contract, created_by=request.member, days=days),
-        _("链接已生成,复制后发给商家。"),
+        _("链接已生成，复制后发给商家。"),
         contract.get_absolute_url() + "#links",
     )
 

@@ -54,7 +54,7 @@ def _employer(name: str, industry: str, address: str) -> Merchant:
         # The demo's employers are vetted; the sponsors demo may have made them first.
         merchant.vetting_status = VettingStatus.VERIFIED
         merchant.vetted_at = timezone.now()
-        merchant.vetting_note = merchant.vetting_note or "营业执照与门店核实无误,岗位不向学生收费。"
+        merchant.vetting_note = merchant.vetting_note or "营业执照与门店核实无误，岗位不向学生收费。"
         merchant.blacklist_reason = ""
         merchant.save()
     return merchant
@@ -95,7 +95,7 @@ def _applications(posting: Posting, first: int, plan: list[tuple[str, int]], peo
                     screened_by=screeners[n % 3],
                     screened_at=now - datetime.timedelta(days=2, hours=n % 7),
                     criteria_met=posting.criteria_list[: 1 if stage == "failed" else len(posting.criteria_list)],
-                    screening_note="身高不符合要求" if stage == "failed" else "形象好,沟通顺畅",
+                    screening_note="身高不符合要求" if stage == "failed" else "形象好，沟通顺畅",
                 )
             if stage in ("sent", "hired", "not_hired", "worked", "no_show"):
                 defaults.update(sent_at=now - datetime.timedelta(days=1), sent_by=sender)
@@ -104,7 +104,7 @@ def _applications(posting: Posting, first: int, plan: list[tuple[str, int]], peo
             if stage == "not_hired":
                 defaults.update(outcome=Outcome.NOT_HIRED, employer_feedback="名额已满")
             if stage == "worked":
-                defaults.update(worked=True, employer_feedback="积极主动,明年还想要")
+                defaults.update(worked=True, employer_feedback="积极主动，明年还想要")
             if stage == "no_show":
                 defaults.update(worked=False, employer_feedback="第二天未到岗")
             _app, was_created = Application.objects.get_or_create(
@@ -126,7 +126,7 @@ def seed(stdout=None) -> None:
         lining,
         "五一促销员",
         SeasonKind.MAY_DAY,
-        description="在门店及步行街展位协助五一促销:迎宾、讲解新品、发放传单。",
+        description="在门店及步行街展位协助五一促销：迎宾、讲解新品、发放传单。",
         work_start=start,
         work_end=start + datetime.timedelta(days=2),
         place="洪山区光谷步行街李宁专卖店",
@@ -147,7 +147,7 @@ def seed(stdout=None) -> None:
         ksf,
         "五一超市试吃促销员",
         SeasonKind.MAY_DAY,
-        description="在中百、武商超市的康师傅试吃台做促销,包工作餐。",
+        description="在中百、武商超市的康师傅试吃台做促销，包工作餐。",
         work_start=start,
         work_end=start + datetime.timedelta(days=2),
         place="武昌区各大超市(分配就近门店)",
@@ -232,13 +232,13 @@ def seed(stdout=None) -> None:
         merchant=ksf,
         posting=summer_post,
         member=people["linxiaofeng"],
-        defaults={"score": 4, "comment": "工资按时结算,现场有人带;录取率62%,推荐人数可以再精准些。"},
+        defaults={"score": 4, "comment": "工资按时结算，现场有人带；录取率62%，推荐人数可以再精准些。"},
     )
     EmployerRating.objects.get_or_create(
         merchant=snacks,
         posting=snacks_post,
         member=people["chensiyu"],
-        defaults={"score": 5, "comment": "录取率高,当天结算工资,学生反馈很好。"},
+        defaults={"score": 5, "comment": "录取率高，当天结算工资，学生反馈很好。"},
     )
     if stdout:
         stdout.write(f"jobs: {created} applications, {int(rated)} rating created")

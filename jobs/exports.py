@@ -26,7 +26,7 @@ def interview_list_xlsx(posting: Posting) -> bytes:
         if posting.asks_gender:
             row.append(application.get_gender_display())
         row += [
-            application.mobile if application.share_mobile else _("未授权,请经外联部联系"),
+            application.mobile if application.share_mobile else _("未授权，请经外联部联系"),
             application.availability,
         ]
         sheet.append(row)

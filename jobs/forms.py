@@ -66,7 +66,7 @@ class ApplicationForm(forms.ModelForm):
             "share_mobile",
         ]
         widgets = {
-            "availability": forms.Textarea(attrs={"rows": 2, "placeholder": _("例如:5月1日至3日全天")}),
+            "availability": forms.Textarea(attrs={"rows": 2, "placeholder": _("例如：5月1日至3日全天")}),
             "note": forms.Textarea(attrs={"rows": 2}),
             "mobile": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "student_number": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -84,12 +84,12 @@ class ApplicationForm(forms.ModelForm):
         self.posting = posting
         if posting.asks_gender:
             self.fields["gender"].required = True
-            self.fields["gender"].error_messages["required"] = _("该岗位的用人要求与性别有关,请选择性别。")
+            self.fields["gender"].error_messages["required"] = _("该岗位的用人要求与性别有关，请选择性别。")
         else:
             del self.fields["gender"]
         self.fields["consent"].required = True
-        self.fields["consent"].error_messages["required"] = _("请勾选同意向用人单位提供报名信息,否则无法报名。")
-        self.fields["share_mobile"].help_text = _("不勾选时,用人单位通过外联部联系您。")
+        self.fields["consent"].error_messages["required"] = _("请勾选同意向用人单位提供报名信息，否则无法报名。")
+        self.fields["share_mobile"].help_text = _("不勾选时，用人单位通过外联部联系您。")
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -52,7 +52,7 @@ class Season(TimeStampedModel):
 
     def clean(self) -> None:
         if (self.outreach_month is None) != (self.outreach_day is None):
-            raise ValidationError(_("外联开始的月和日要么都填,要么都不填。"))
+            raise ValidationError(_("外联开始的月和日要么都填，要么都不填。"))
 
 
 class PayUnit(models.TextChoices):
@@ -111,7 +111,7 @@ class Posting(TimeStampedModel):
     pay_unit = models.CharField(_("计酬单位"), max_length=10, choices=PayUnit.choices, default=PayUnit.DAY)
     headcount = models.PositiveSmallIntegerField(_("招聘人数"), validators=[MinValueValidator(1)])
     criteria = models.TextField(
-        _("用人要求"), blank=True, help_text=_("每行一条,初试时逐条勾选,例如:三天全勤、身高160cm以上、普通话标准。")
+        _("用人要求"), blank=True, help_text=_("每行一条，初试时逐条勾选，例如：三天全勤、身高160cm以上、普通话标准。")
     )
     asks_gender = models.BooleanField(
         _("需要填写性别"), default=False, help_text=_("仅当用人单位的要求与性别有关时勾选。")
@@ -153,7 +153,7 @@ class Posting(TimeStampedModel):
         if self.deadline and self.work_end and self.deadline > self.work_end:
             errors["deadline"] = _("报名截止日期不能晚于工作结束日期。")
         if not self.charges_no_fee:
-            errors["charges_no_fee"] = _("向学生收取押金或费用的兼职不能发布;请在商家核查中将该商家拉黑。")
+            errors["charges_no_fee"] = _("向学生收取押金或费用的兼职不能发布；请在商家核查中将该商家拉黑。")
         if errors:
             raise ValidationError(errors)
 
@@ -256,10 +256,10 @@ class Application(TimeStampedModel):
         if self.sent_at:
             return _("已推荐参加用人单位复试")
         if self.screening == Screening.PASSED:
-            return _("初试通过,等待安排复试")
+            return _("初试通过，等待安排复试")
         if self.screening == Screening.FAILED:
             return _("初试未通过")
-        return _("已报名,等待初试")
+        return _("已报名，等待初试")
 
 
 class EmployerRating(TimeStampedModel):

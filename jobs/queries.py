@@ -120,9 +120,9 @@ def timeline_entries(merchant: Merchant) -> list:
             TimelineEntry(
                 when=posting.published_at or posting.created_at,
                 kind="posting",
-                title=_("兼职岗位:%(title)s") % {"title": posting.title},
+                title=_("兼职岗位：%(title)s") % {"title": posting.title},
                 url=posting.get_absolute_url(),
-                detail=_("%(season)s,招 %(headcount)d 人;推荐复试 %(sent)d 人,录用 %(hired)d 人")
+                detail=_("%(season)s，招 %(headcount)d 人；推荐复试 %(sent)d 人，录用 %(hired)d 人")
                 % {
                     "season": posting.get_season_display(),
                     "headcount": posting.headcount,
@@ -137,7 +137,7 @@ def timeline_entries(merchant: Merchant) -> list:
             TimelineEntry(
                 when=rating.created_at,
                 kind="employer-rating",
-                title=_("用人单位评价:%(stars)s") % {"stars": "★" * rating.score},
+                title=_("用人单位评价：%(stars)s") % {"stars": "★" * rating.score},
                 url=rating.posting.get_absolute_url() if rating.posting else "",
                 detail=f"{rating.member.display_name}:{rating.comment}",
                 badges=(f"{rating.score}/5",),

@@ -18,9 +18,9 @@ STATUS_TOKEN_SALT = "jobs.application-status"
 def _check_employer(merchant: Merchant) -> None:
     # The picker already offers only these; a stale form or a crafted POST must not get past.
     if merchant.vetting_status == VettingStatus.BLACKLISTED:
-        raise ValidationError({"merchant": _("该商家已被列入黑名单,不能发布兼职岗位。")})
+        raise ValidationError({"merchant": _("该商家已被列入黑名单，不能发布兼职岗位。")})
     if merchant.vetting_status != VettingStatus.VERIFIED:
-        raise ValidationError({"merchant": _("该商家尚未通过资质核查,核查通过后才能发布兼职岗位。")})
+        raise ValidationError({"merchant": _("该商家尚未通过资质核查，核查通过后才能发布兼职岗位。")})
 
 
 @transaction.atomic
@@ -40,7 +40,7 @@ def posting_set_status(*, posting: Posting, status: str, member: Member) -> Post
     if status == PostingStatus.OPEN:
         _check_employer(posting.merchant)
         if posting.deadline < timezone.localdate():
-            raise ValidationError(_("报名截止日期已过,请先修改截止日期再发布。"))
+            raise ValidationError(_("报名截止日期已过，请先修改截止日期再发布。"))
         posting.published_at = posting.published_at or timezone.now()
     posting.status = status
     posting.full_clean()
@@ -51,15 +51,15 @@ def posting_set_status(*, posting: Posting, status: str, member: Member) -> Post
 def posting_refusal(posting: Posting) -> str:
     """Why this posting takes no applications now ("" when it does)."""
     if posting.status == PostingStatus.FILLED:
-        return _("该岗位已招满,感谢关注。")
+        return _("该岗位已招满，感谢关注。")
     # A merchant blacklisted after publishing (it asked the students for a deposit, say)
     # takes no more applications.
     closed = posting.status != PostingStatus.OPEN or posting.merchant.is_blacklisted
     if closed or posting.deadline < timezone.localdate():
-        return _("该岗位已停止报名,感谢关注。")
+        return _("该岗位已停止报名，感谢关注。")
     hired = posting.applications.filter(outcome=Outcome.HIRED).count()
     if hired >= posting.headcount:
-        return _("该岗位已招满,感谢关注。")
+        return _("该岗位已招满，感谢关注。")
     return ""
 
 
@@ -78,7 +78,7 @@ def application_submit(*, posting: Posting, data: dict) -> ApplyResult:
     if refusal:
         raise ValidationError(refusal)
     if not data.get("consent"):
-        raise ValidationError({"consent": _("请勾选同意向用人单位提供报名信息,否则无法报名。")})
+        raise ValidationError({"consent": _("请勾选同意向用人单位提供报名信息，否则无法报名。")})
     fields = ["name", "class_major", "mobile", "gender", "availability", "note", "consent", "share_mobile"]
     values = {field: data.get(field, "") for field in fields}
     values["mobile"] = normalize_mobile(values["mobile"])
@@ -89,7 +89,7 @@ def application_submit(*, posting: Posting, data: dict) -> ApplyResult:
     existing = posting.applications.filter(student_number=student_number).first()
     application = existing or Application(posting=posting, student_number=student_number)
     if existing and existing.screening != Screening.PENDING:
-        raise ValidationError(_("您的报名已进入初试,不能再修改;如需更正请联系外联部。"))
+        raise ValidationError(_("您的报名已进入初试，不能再修改；如需更正请联系外联部。"))
     for field, value in values.items():
         setattr(application, field, value)
     application.full_clean()
@@ -97,7 +97,7 @@ def application_submit(*, posting: Posting, data: dict) -> ApplyResult:
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:  # a simultaneous first submission won the race
-        raise ValidationError(_("您已提交过报名,请刷新页面后再试。")) from exc
+        raise ValidationError(_("您已提交过报名，请刷新页面后再试。")) from exc
     return ApplyResult(application=application, updated=existing is not None)
 
 

@@ -152,7 +152,7 @@ def application_screen_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(name)s:%(result)s") % {"name": application.name, "result": application.get_screening_display()},
+                _("%(name)s：%(result)s") % {"name": application.name, "result": application.get_screening_display()},
             )
     else:
         messages.error(request, _("请选择初试结果。"))
@@ -303,10 +303,10 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             request, "jobs/application_form.html", context, status=409 if refusal and request.method == "POST" else 200
         )
     if getattr(request, "limited", False):
-        context["error"] = _("提交过于频繁,请稍后再试。")
+        context["error"] = _("提交过于频繁，请稍后再试。")
         return render(request, "jobs/application_form.html", context, status=429)
     if form.is_spam:
-        context["error"] = _("提交未被接受,请刷新页面后重新填写。")
+        context["error"] = _("提交未被接受，请刷新页面后重新填写。")
         return render(request, "jobs/application_form.html", context, status=400)
     if not form.is_valid():
         return render(request, "jobs/application_form.html", context, status=400)
@@ -320,9 +320,9 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             context["error"] = " ".join(exc.messages)
         return render(request, "jobs/application_form.html", context, status=400)
     if result.updated:
-        messages.info(request, _("您之前已报名过此岗位,本次提交已更新原报名信息。"))
+        messages.info(request, _("您之前已报名过此岗位，本次提交已更新原报名信息。"))
     else:
-        messages.success(request, _("报名成功!请保存下面的链接,随时查看报名进度。"))
+        messages.success(request, _("报名成功！请保存下面的链接，随时查看报名进度。"))
     return redirect("jobs:application-status", application_status_token(result.application))
 
 

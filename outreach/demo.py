@@ -10,8 +10,8 @@ from .services import member_create, member_set_role
 DEMO_PASSWORD = "outreach2026"
 
 TEAMS = [
-    ("校企组", Direction.ENTERPRISE, "与商家、企业合作:赞助与兼职。"),
-    ("校际组", Direction.INTER_SCHOOL, "与兄弟院校学生组织联络:联谊、晚会、联合招新。"),
+    ("校企组", Direction.ENTERPRISE, "与商家、企业合作：赞助与兼职。"),
+    ("校际组", Direction.INTER_SCHOOL, "与兄弟院校学生组织联络：联谊、晚会、联合招新。"),
 ]
 
 # username, name, role, team, direction, student number, class/major, mobile

@@ -80,7 +80,7 @@ def _rows_from_xlsx(content: bytes) -> list[list[str]]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(
-            _("无法读取这个 Excel 文件,它可能已损坏,或不是 .xlsx 格式(旧的 .xls 请另存为 .xlsx)。")
+            _("无法读取这个 Excel 文件，它可能已损坏，或不是 .xlsx 格式(旧的 .xls 请另存为 .xlsx)。")
         ) from exc
     sheet = workbook.worksheets[0]
     rows = []
@@ -101,27 +101,27 @@ def _rows_from_csv(content: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportFileError(_("无法识别文件的编码,请用 Excel 另存为 “CSV UTF-8” 或 .xlsx 后再导入。"))
+        raise ImportFileError(_("无法识别文件的编码，请用 Excel 另存为 “CSV UTF-8” 或 .xlsx 后再导入。"))
     if "\x00" in text:
-        raise ImportFileError(_("文件内容无法识别,请确认是 CSV 文本文件。"))
+        raise ImportFileError(_("文件内容无法识别，请确认是 CSV 文本文件。"))
     try:
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
     except csv.Error as exc:
-        raise ImportFileError(_("CSV 文件格式有误:%(error)s") % {"error": exc}) from exc
+        raise ImportFileError(_("CSV 文件格式有误：%(error)s") % {"error": exc}) from exc
 
 
 def read_rows(upload) -> list[dict]:
     """The file's data rows as {field: text} with their line numbers, or ImportFileError."""
     name = (upload.name or "").lower()
     if upload.size > MAX_BYTES:
-        raise ImportFileError(_("文件太大(超过 5 MB),请拆分后分批导入。"))
+        raise ImportFileError(_("文件太大(超过 5 MB)，请拆分后分批导入。"))
     content = upload.read()
     if name.endswith(".xlsx"):
         rows = _rows_from_xlsx(content)
     elif name.endswith(".csv"):
         rows = _rows_from_csv(content)
     else:
-        raise ImportFileError(_("只支持 .xlsx 和 .csv 文件,请在 Excel 中另存为其中一种格式。"))
+        raise ImportFileError(_("只支持 .xlsx 和 .csv 文件，请在 Excel 中另存为其中一种格式。"))
     while rows and not any(rows[0]):
         rows.pop(0)
     if not rows:
@@ -135,7 +135,7 @@ def read_rows(upload) -> list[dict]:
     missing = [COLUMNS[key][0] for key in REQUIRED if key not in positions]
     if missing:
         raise ImportFileError(
-            _("缺少必需的列:%(columns)s。第一行应是列名,例如:%(example)s。")
+            _("缺少必需的列：%(columns)s。第一行应是列名，例如：%(example)s。")
             % {"columns": "、".join(missing), "example": "、".join(names[0] for names in list(COLUMNS.values())[:6])}
         )
     data = []
@@ -144,9 +144,9 @@ def read_rows(upload) -> list[dict]:
             continue
         data.append({"line": line, **{key: row[i] if i < len(row) else "" for key, i in positions.items()}})
     if len(data) > MAX_ROWS:
-        raise ImportFileError(_("文件超过 %(max)d 行,每次最多导入 %(max)d 行,请拆分后分批导入。") % {"max": MAX_ROWS})
+        raise ImportFileError(_("文件超过 %(max)d 行，每次最多导入 %(max)d 行，请拆分后分批导入。") % {"max": MAX_ROWS})
     if not data:
-        raise ImportFileError(_("文件里只有列名,没有商家数据。"))
+        raise ImportFileError(_("文件里只有列名，没有商家数据。"))
     return data
 
 

@@ -39,9 +39,11 @@ def active_members():
 
 class MerchantForm(_CrispyMixin, forms.ModelForm):
     website = forms.URLField(label=_("网站"), required=False, assume_scheme="https")
-    tag_names = forms.CharField(label=_("标签"), required=False, help_text=_("多个标签用逗号分隔,例如:运动, 五一促销"))
+    tag_names = forms.CharField(
+        label=_("标签"), required=False, help_text=_("多个标签用逗号分隔，例如：运动， 五一促销")
+    )
     confirm_not_duplicate = forms.BooleanField(
-        label=_("我已核对,这不是重复的商家"), required=False, widget=forms.HiddenInput
+        label=_("我已核对，这不是重复的商家"), required=False, widget=forms.HiddenInput
     )
 
     class Meta:
@@ -269,4 +271,4 @@ class MerchantFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel 或 CSV 文件"), help_text=_("支持 .xlsx 和 .csv,每次最多 2000 行。"))
+    file = forms.FileField(label=_("Excel 或 CSV 文件"), help_text=_("支持 .xlsx 和 .csv，每次最多 2000 行。"))

@@ -181,7 +181,7 @@ def stage_entries(merchant: Merchant) -> list[TimelineEntry]:
         TimelineEntry(
             when=change.created_at,
             kind="stage",
-            title=_("阶段:%(from)s → %(to)s")
+            title=_("阶段：%(from)s → %(to)s")
             % {"from": change.get_from_stage_display() or "—", "to": change.get_to_stage_display()},
             detail=" · ".join(filter(None, [change.changed_by.display_name, change.reason])),
         )
@@ -207,7 +207,7 @@ def vetting_entries(merchant: Merchant) -> list[TimelineEntry]:
                 TimelineEntry(
                     when=record.history_date,
                     kind="vetting",
-                    title=_("资质核查:%(status)s") % {"status": record.get_vetting_status_display()},
+                    title=_("资质核查：%(status)s") % {"status": record.get_vetting_status_display()},
                     detail=" · ".join(filter(None, [who, record.get_blacklist_reason_display(), record.vetting_note])),
                 )
             )

@@ -110,7 +110,7 @@ def merchant_set_vetting(
     if status == VettingStatus.BLACKLISTED and not blacklist_reason:
         raise ValidationError({"blacklist_reason": _("拉黑必须选择原因。")})
     if status == VettingStatus.BLACKLISTED and not note.strip():
-        raise ValidationError({"vetting_note": _("拉黑请写明具体情况,方便以后的部员了解。")})
+        raise ValidationError({"vetting_note": _("拉黑请写明具体情况，方便以后的部员了解。")})
     merchant.vetting_status = status
     merchant.vetting_note = note.strip()
     merchant.blacklist_reason = blacklist_reason if status == VettingStatus.BLACKLISTED else ""

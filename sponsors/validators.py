@@ -31,4 +31,4 @@ def validate_credit_code(value: str) -> None:
             _("统一社会信用代码只能包含数字和大写字母(不含 I、O、Z、S、V)。"), code="credit_code_chars"
         )
     if credit_code_check_char(code[:17]) != code[17]:
-        raise ValidationError(_("统一社会信用代码校验位不正确,请核对后重新输入。"), code="credit_code_check")
+        raise ValidationError(_("统一社会信用代码校验位不正确，请核对后重新输入。"), code="credit_code_check")

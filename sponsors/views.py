@@ -99,7 +99,7 @@ def merchant_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         duplicates = queries.merchant_duplicates(name=data["name"], phone=data["phone"])
         if duplicates and request.POST.get("confirm_not_duplicate") != "1":
-            messages.warning(request, _("发现可能重复的商家,请先核对。确实不是同一家时,再点“仍然保存”。"))
+            messages.warning(request, _("发现可能重复的商家，请先核对。确实不是同一家时，再点“仍然保存”。"))
         else:
             fields = {key: value for key, value in data.items() if key not in ("tag_names", "confirm_not_duplicate")}
             try:
@@ -377,7 +377,7 @@ def followup_done(request: HttpRequest, pk: int) -> HttpResponse:
         followup_reopen(followup=followup, by=request.member)
         messages.success(request, _("已重新打开。"))
     elif followup_complete(followup=followup, by=request.member):
-        messages.success(request, _("已完成:%(what)s") % {"what": followup.description})
+        messages.success(request, _("已完成：%(what)s") % {"what": followup.description})
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
@@ -442,12 +442,12 @@ def merchant_import_confirm(request: HttpRequest) -> HttpResponse:
     member = permissions.require_leader(request)
     stored = request.session.get(IMPORT_SESSION_KEY)
     if not stored or not secrets.compare_digest(stored["token"], request.POST.get("token", "")):
-        messages.error(request, _("导入已过期或已完成,请重新上传文件。"))
+        messages.error(request, _("导入已过期或已完成，请重新上传文件。"))
         return redirect("sponsors:import")
     counts = excel.import_rows(rows=stored["rows"], by=member)
     del request.session[IMPORT_SESSION_KEY]
     messages.success(
         request,
-        _("导入完成:新建 %(create)d 家,更新 %(update)d 家,跳过 %(reject)d 行。") % counts,
+        _("导入完成：新建 %(create)d 家，更新 %(update)d 家，跳过 %(reject)d 行。") % counts,
     )
     return redirect("sponsors:merchant-list")

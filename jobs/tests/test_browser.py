@@ -32,7 +32,7 @@ def test_student_applies_on_a_phone_and_follows_the_application_to_hired(
     student.get_by_label("同意向用人单位提供报名信息").check()
     student.get_by_role("button", name="提交报名").click()
     expect(student.get_by_text("报名成功")).to_be_visible()
-    expect(student.get_by_test_id("application-stage")).to_have_text("已报名,等待初试")
+    expect(student.get_by_test_id("application-stage")).to_have_text("已报名，等待初试")
     status_url = student.get_by_test_id("status-link").input_value()
     assert "/jobs/status/" in status_url
     assert_no_horizontal_scroll(student)
@@ -46,7 +46,7 @@ def test_student_applies_on_a_phone_and_follows_the_application_to_hired(
     card.get_by_label("三天全勤").check()
     card.get_by_label("普通话标准").check()
     card.get_by_role("button", name="通过", exact=True).click()
-    expect(staff.get_by_text("张小凡:初试通过")).to_be_visible()
+    expect(staff.get_by_text("张小凡：初试通过")).to_be_visible()
 
     # The vice-minister sends them to the interview and records them hired.
     staff.context.clear_cookies()

@@ -35,7 +35,7 @@ def test_anyone_can_apply_and_gets_a_status_link(client):
     )
     body = response.content.decode()
     assert "报名成功" in body
-    assert "已报名,等待初试" in body
+    assert "已报名，等待初试" in body
 
 
 def test_second_submission_updates_the_first_and_says_so(client):

@@ -64,7 +64,7 @@ def worker(postgres, redis_url, tmp_path):
 def test_worker_process_delivers_a_notification_through_redis(worker):
     queue, mail_dir = worker
     member = MemberFactory(display_name="李雪")
-    notification = Notification.objects.create(recipient=member, key="integration", title="五一兼职:李宁促销员")
+    notification = Notification.objects.create(recipient=member, key="integration", title="五一兼职：李宁促销员")
 
     deliver_notification.apply_async(args=[notification.pk], queue=queue)
 

@@ -40,7 +40,7 @@ def test_minister_records_a_meeting_and_the_ranking_follows_attendance(desktop_p
     assert page.locator("h1").inner_text() == "第十周例会"
     meeting_url = page.url
 
-    page.fill("textarea[name=minutes]", "各组汇报本周拜访;讨论迎新晚会赞助。")
+    page.fill("textarea[name=minutes]", "各组汇报本周拜访；讨论迎新晚会赞助。")
     page.select_option(f"select[name=m{minister.pk}]", "present")
     page.select_option(f"select[name=m{present.pk}]", "present")
     page.select_option(f"select[name=m{absent.pk}]", "absent")
@@ -52,7 +52,7 @@ def test_minister_records_a_meeting_and_the_ranking_follows_attendance(desktop_p
         page,
         member=present,
         topic="服饰店谈赞助先问谁拍板",
-        lesson="连锁服饰店的决定权在总部,先问清楚谁能拍板。",
+        lesson="连锁服饰店的决定权在总部，先问清楚谁能拍板。",
         tags="服饰 赞助",
     )
     add_share(page, member=minister, topic="拜访前先电话预约", lesson="避开饭点和进货时间。", tags="拜访")

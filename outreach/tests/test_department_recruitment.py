@@ -80,7 +80,7 @@ def test_leaders_register_and_interview_candidates(request, client_for, officer,
             "score_communication": 8,
             "score_initiative": 9,
             "score_teamwork": 7,
-            "interview_notes": "表达清楚,主动。",
+            "interview_notes": "表达清楚，主动。",
         },
     )
     candidate.refresh_from_db()

@@ -28,7 +28,7 @@ def _pdf_text(tmp_path, pdf: bytes) -> tuple[str, str]:
 
 
 def test_chinese_text_is_real_text_in_an_embedded_cjk_font(tmp_path, poppler):
-    pdf = render_pdf("outreach/pdf/sample.html", {"title": "赞助合同书", "body": "人民币叁仟元整,横幅两条。"})
+    pdf = render_pdf("outreach/pdf/sample.html", {"title": "赞助合同书", "body": "人民币叁仟元整，横幅两条。"})
     text, fonts = _pdf_text(tmp_path, pdf)
     assert "赞助合同书" in text
     assert "人民币叁仟元整" in text

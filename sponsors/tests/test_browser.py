@@ -100,7 +100,7 @@ def test_minister_drags_a_card_on_the_board_and_the_history_shows_it(desktop_pag
         minister,
     )
     page.goto(live_server.url + merchant.get_absolute_url())
-    assert "阶段:已接触 → 洽谈中" in page.locator("[data-testid=timeline]").inner_text()
+    assert "阶段：已接触 → 洽谈中" in page.locator("[data-testid=timeline]").inner_text()
 
 
 def test_minister_moves_a_card_with_the_button_on_a_phone(phone_page, live_server, log_in):

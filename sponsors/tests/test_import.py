@@ -116,7 +116,7 @@ def test_bad_files_get_a_clear_message_and_write_nothing(client_for, minister):
     client = client_for(minister)
     assert "只支持 .xlsx 和 .csv" in _error_for(client, SimpleUploadedFile("名单.pdf", b"%PDF-1.4"))
     assert "可能已损坏" in _error_for(client, SimpleUploadedFile("名单.xlsx", b"PK\x03\x04 broken zip"))
-    assert "缺少必需的列:名称" in _error_for(client, xlsx([["康师傅"]], headers=["公司"]))
+    assert "缺少必需的列：名称" in _error_for(client, xlsx([["康师傅"]], headers=["公司"]))
     too_many = xlsx([[f"商家{n}"] for n in range(2001)], headers=["名称"])
     assert "最多导入 2000 行" in _error_for(client, too_many)
     broken = SimpleUploadedFile("名单.csv", "名称\n康师傅\n".encode("utf-16"))
