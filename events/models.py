@@ -123,9 +123,9 @@ def clause_text(*, kind, quantity, size, placement, starts_on, ends_on, specific
         parts.append(_("日期：%(start)s 至 %(end)s") % {"start": starts_on.isoformat(), "end": ends_on.isoformat()})
     elif starts_on:
         parts.append(_("日期：%(date)s") % {"date": starts_on.isoformat()})
-    text = ",".join(str(part) for part in parts)
+    text = "，".join(str(part) for part in parts)
     if specifics:
-        text += ";" + specifics
+        text += "；" + specifics
     return text + "。"
 
 

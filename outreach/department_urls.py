@@ -1,12 +1,14 @@
 """The department's own pages (members, training, meetings, scores): namespace "outreach"."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import department_views as views
 
 app_name = "outreach"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="outreach:member-list"), name="index"),
     path("members/", views.member_list, name="member-list"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),

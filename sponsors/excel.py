@@ -244,7 +244,7 @@ def import_rows(*, rows: list[dict], by: Member) -> dict[str, int]:
         fields = _merchant_fields(values, industries, members)
         tags = [
             Tag.objects.get_or_create(name=name.strip())[0]
-            for name in values.get("tags", "").replace(",", ",").split(",")
+            for name in values.get("tags", "").replace("，", ",").replace("、", ",").split(",")
             if name.strip()
         ]
         if planned.action == "update":

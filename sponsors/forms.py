@@ -67,7 +67,7 @@ class MerchantForm(_CrispyMixin, forms.ModelForm):
         self.fields["owner"].queryset = active_members()
         self.fields["industry"].queryset = Industry.objects.all()
         if self.instance.pk:
-            self.fields["tag_names"].initial = ", ".join(tag.name for tag in self.instance.tags.all())
+            self.fields["tag_names"].initial = "，".join(tag.name for tag in self.instance.tags.all())
         self._crispy()
 
     def clean_phone(self) -> str:
@@ -77,7 +77,7 @@ class MerchantForm(_CrispyMixin, forms.ModelForm):
         return normalize_credit_code(self.cleaned_data["credit_code"])
 
     def clean_tag_names(self) -> list[str]:
-        raw = self.cleaned_data["tag_names"].replace(",", ",").replace("、", ",")
+        raw = self.cleaned_data["tag_names"].replace("，", ",").replace("、", ",")
         names = [name.strip() for name in raw.split(",") if name.strip()]
         if any(len(name) > 30 for name in names):
             raise forms.ValidationError(_("每个标签不超过30个字。"))

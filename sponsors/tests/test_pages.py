@@ -356,3 +356,12 @@ def test_merchant_page_works_for_a_merchant_without_history(client_for, officer)
     response = client_for(officer).get(merchant.get_absolute_url())
     assert response.status_code == 200
     assert "批量导入的商家" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["五一，兼职、球赛", "五一, 兼职,球赛", " 五一 、兼职，，球赛 "])
+def test_tags_split_on_the_commas_chinese_users_type(typed):
+    from sponsors.forms import MerchantForm
+
+    form = MerchantForm(data={"name": "安踏(街道口店)", "kind": "shop", "stage": "prospect", "tag_names": typed})
+    form.is_valid()
+    assert form.cleaned_data["tag_names"] == ["五一", "兼职", "球赛"]
