@@ -317,8 +317,8 @@ class Contract(TimeStampedModel):
         _("违约责任"),
         blank=True,
         default=_(
-            "任何一方未履行本合同约定的义务,应向对方说明情况并协商补救;"
-            "甲方未能落实的宣传权益,按该项权益对应金额退还或以等值权益补足。"
+            "任何一方未履行本合同约定的义务，应向对方说明情况并协商补救；"
+            "甲方未能落实的宣传权益，按该项权益对应金额退还或以等值权益补足。"
         ),
     )
     union_signatory = models.CharField(_("甲方签字人"), max_length=50, blank=True)
