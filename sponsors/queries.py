@@ -159,9 +159,14 @@ def visit_entries(merchant: Merchant) -> list[TimelineEntry]:
         names = "、".join(member.display_name for member in visit.members.all())
         detail = visit.notes
         if visit.lesson:
-            detail = f"{detail}\n{_('经验')}:{visit.lesson}".strip()
+            lesson = _("经验：%(lesson)s") % {"lesson": visit.lesson}
+            detail = f"{detail}\n{lesson}".strip()
         for followup in visit.followups.all():
-            detail = f"{detail}\n{_('下一步')}:{followup.description}({followup.due_on:%Y-%m-%d})".strip()
+            next_step = _("下一步：%(step)s（%(due)s）") % {
+                "step": followup.description,
+                "due": f"{followup.due_on:%Y-%m-%d}",
+            }
+            detail = f"{detail}\n{next_step}".strip()
         entries.append(
             TimelineEntry(
                 when=visit.visited_at,
