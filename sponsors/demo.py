@@ -29,6 +29,7 @@ from .models import (
     VisitOutcome,
     VisitPurpose,
 )
+from .services import merchant_add_tags
 from .validators import credit_code_check_char
 
 K, E, S, C, P = (
@@ -298,7 +299,7 @@ def seed(stdout=None) -> None:
         if not is_new:
             continue
         created += 1
-        merchant.tags.set([Tag.objects.get_or_create(name=tag)[0] for tag in tags.split(",") if tag])
+        merchant_add_tags(merchant=merchant, tag_names=Tag.names_from(tags))
         contact_name, title, mobile, wechat = contact
         if contact_name:
             Contact.objects.create(

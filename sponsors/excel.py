@@ -22,7 +22,7 @@ from outreach.models import Member
 from outreach.phones import normalize_mobile, normalize_phone
 
 from .models import Contact, Industry, Merchant, MerchantKind, Stage, Tag
-from .services import contact_save, merchant_change_stage, merchant_create, merchant_update
+from .services import contact_save, merchant_add_tags, merchant_change_stage, merchant_create, merchant_update
 from .validators import normalize_credit_code, validate_credit_code
 
 MAX_ROWS = 2000
@@ -242,17 +242,13 @@ def import_rows(*, rows: list[dict], by: Member) -> dict[str, int]:
             continue
         values = planned.values
         fields = _merchant_fields(values, industries, members)
-        tags = [
-            Tag.objects.get_or_create(name=name.strip())[0]
-            for name in values.get("tags", "").replace("，", ",").replace("、", ",").split(",")
-            if name.strip()
-        ]
+        tag_names = Tag.names_from(values.get("tags", ""))
         if planned.action == "update":
+            # An import adds tags; it never removes the ones the department gave by hand.
             merchant = merchant_update(merchant=planned.merchant, by=by, **fields)
-            if tags:
-                merchant.tags.add(*tags)
+            merchant_add_tags(merchant=merchant, tag_names=tag_names)
         else:
-            merchant = merchant_create(by=by, tags=tags, **fields)
+            merchant = merchant_create(by=by, tag_names=tag_names, **fields)
         if values.get("stage"):
             stage = _by_label(Stage.choices, values["stage"])
             merchant_change_stage(merchant=merchant, to_stage=stage, by=by, reason=_("从表格导入"))

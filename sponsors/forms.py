@@ -77,11 +77,10 @@ class MerchantForm(_CrispyMixin, forms.ModelForm):
         return normalize_credit_code(self.cleaned_data["credit_code"])
 
     def clean_tag_names(self) -> list[str]:
-        raw = self.cleaned_data["tag_names"].replace("，", ",").replace("、", ",")
-        names = [name.strip() for name in raw.split(",") if name.strip()]
+        names = Tag.names_from(self.cleaned_data["tag_names"])
         if any(len(name) > 30 for name in names):
             raise forms.ValidationError(_("每个标签不超过30个字。"))
-        return list(dict.fromkeys(names))
+        return names
 
 
 class VettingForm(_CrispyMixin, forms.Form):

@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
@@ -60,6 +62,9 @@ class BlacklistReason(models.TextChoices):
 class Tag(TimeStampedModel):
     name = models.CharField(_("标签"), max_length=30, unique=True)
 
+    # The separators people type between tags: "五一，兼职、球赛", "五一, 兼职".
+    SEPARATORS = re.compile(r"[,，、;；]")
+
     class Meta:
         verbose_name = _("标签")
         verbose_name_plural = _("标签")
@@ -67,6 +72,12 @@ class Tag(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def names_from(cls, text: str) -> list[str]:
+        """Tag names typed in one field or spreadsheet cell, in order, without duplicates."""
+        names = (name.strip() for name in cls.SEPARATORS.split(text or ""))
+        return list(dict.fromkeys(name for name in names if name))
 
 
 class MerchantQuerySet(models.QuerySet):

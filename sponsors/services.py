@@ -47,20 +47,25 @@ def _clean_merchant(merchant: Merchant) -> None:
     merchant.full_clean()
 
 
+def _tags_named(names: Iterable[str]) -> list[Tag]:
+    return [Tag.objects.get_or_create(name=name)[0] for name in names]
+
+
 @transaction.atomic
-def merchant_create(*, by: Member, tags: Iterable[Tag] = (), stage: str = Stage.PROSPECT, **fields) -> Merchant:
+def merchant_create(*, by: Member, tag_names: Iterable[str] = (), stage: str = Stage.PROSPECT, **fields) -> Merchant:
     merchant = Merchant(stage=stage, **{key: value for key, value in fields.items() if key in MERCHANT_FIELDS})
     _clean_merchant(merchant)
     merchant._history_user = by.user
     merchant.save()
-    merchant.tags.set(tags)
+    merchant.tags.set(_tags_named(tag_names))
     if stage != Stage.PROSPECT:
         StageChange.objects.create(merchant=merchant, from_stage="", to_stage=stage, changed_by=by)
     return merchant
 
 
 @transaction.atomic
-def merchant_update(*, merchant: Merchant, by: Member, tags: Iterable[Tag] | None = None, **fields) -> Merchant:
+def merchant_update(*, merchant: Merchant, by: Member, tag_names: Iterable[str] | None = None, **fields) -> Merchant:
+    """Change the merchant's details; tag_names, when given, replaces its tags."""
     for key, value in fields.items():
         if key not in MERCHANT_FIELDS:
             raise TypeError(f"merchant_update() does not change {key!r}")
@@ -68,9 +73,13 @@ def merchant_update(*, merchant: Merchant, by: Member, tags: Iterable[Tag] | Non
     _clean_merchant(merchant)
     merchant._history_user = by.user
     merchant.save()
-    if tags is not None:
-        merchant.tags.set(tags)
+    if tag_names is not None:
+        merchant.tags.set(_tags_named(tag_names))
     return merchant
+
+
+def merchant_add_tags(*, merchant: Merchant, tag_names: Iterable[str]) -> None:
+    merchant.tags.add(*_tags_named(tag_names))
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from .forms import (
     VisitEditForm,
     VisitForm,
 )
-from .models import Contact, Merchant, Stage, Tag
+from .models import Contact, Merchant, Stage
 from .services import (
     contact_delete,
     contact_save,
@@ -49,10 +49,6 @@ def _form_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-def _tags(names: list[str]) -> list[Tag]:
-    return [Tag.objects.get_or_create(name=name)[0] for name in names]
 
 
 # --- Merchants
@@ -103,7 +99,7 @@ def merchant_create_view(request: HttpRequest) -> HttpResponse:
         else:
             fields = {key: value for key, value in data.items() if key not in ("tag_names", "confirm_not_duplicate")}
             try:
-                merchant = merchant_create(by=member, tags=_tags(data["tag_names"]), **fields)
+                merchant = merchant_create(by=member, tag_names=data["tag_names"], **fields)
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -164,7 +160,7 @@ def merchant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         fields = {key: value for key, value in data.items() if key not in ("tag_names", "confirm_not_duplicate")}
         try:
-            merchant_update(merchant=merchant, by=request.member, tags=_tags(data["tag_names"]), **fields)
+            merchant_update(merchant=merchant, by=request.member, tag_names=data["tag_names"], **fields)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

@@ -13,6 +13,7 @@ from sponsors.services import (
     merchant_change_stage,
     merchant_create,
     merchant_set_vetting,
+    merchant_update,
     visit_log,
 )
 from sponsors.timeline import timeline_for
@@ -178,3 +179,20 @@ def test_metric_date_range_is_inclusive(officer):
     day = timezone.localtime(visit.visited_at).date()
     assert METRICS["visit"].count(day, day) == {officer.pk: 1}
     assert METRICS["visit"].count(date(2000, 1, 1), day - timedelta(days=1)) == {}
+
+
+def test_merchant_tags_are_created_with_the_merchant_and_replaced_on_update(officer):
+    merchant = merchant_create(by=officer, name="安踏(街道口店)", tag_names=["五一", "球赛"])
+    assert sorted(merchant.tags.values_list("name", flat=True)) == ["五一", "球赛"]
+    merchant_update(merchant=merchant, by=officer, tag_names=["暑假"])
+    assert list(merchant.tags.values_list("name", flat=True)) == ["暑假"]
+
+
+def test_a_merchant_that_fails_validation_leaves_no_new_tags(officer):
+    from django.core.exceptions import ValidationError
+
+    from sponsors.models import Tag
+
+    with pytest.raises(ValidationError):
+        merchant_create(by=officer, name="坏电话小店", phone="12345", tag_names=["只属于失败的商家"])
+    assert not Tag.objects.filter(name="只属于失败的商家").exists()
