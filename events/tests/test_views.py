@@ -252,6 +252,15 @@ def test_contract_detail_and_pdfs_query_count_is_fixed(client_for, officer, mini
             assert client.get(reverse(name, args=[contract.pk])).status_code == 200
 
 
+def test_merchant_link_pages_query_count_is_fixed(client, officer, minister, django_assert_max_num_queries):
+    """What the sponsor opens without an account: 8 clauses, evidence photos, payments."""
+    contract = _busy_event(officer, minister).contracts.first()
+    _link, token = services.merchant_link_create(contract=contract, created_by=officer)
+    for name in ("events:merchant-link", "events:merchant-link-contract-pdf", "events:merchant-link-report-pdf"):
+        with django_assert_max_num_queries(15):
+            assert client.get(reverse(name, args=[token])).status_code == 200
+
+
 def test_proposal_detail_query_count_is_fixed(client_for, officer, django_assert_max_num_queries):
     proposal = ProposalFactory()
     benefits = [BenefitFactory(event=proposal.event) for _ in range(10)]
