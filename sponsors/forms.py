@@ -12,7 +12,6 @@ from .models import (
     Contact,
     Industry,
     Merchant,
-    MerchantKind,
     Stage,
     Tag,
     VettingStatus,
@@ -225,48 +224,6 @@ class FollowUpForm(_CrispyMixin, forms.Form):
         self.fields["owner"].queryset = active_members()
         self.initial.setdefault("owner", member.pk)
         self._crispy()
-
-
-SORTS = {
-    "name": "name",
-    "-updated": "-updated_at",
-    "stage": "stage",
-    "last_visit": "last_visit_at",
-    "-last_visit": "-last_visit_at",
-}
-
-
-class MerchantFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False)
-    stage = forms.ChoiceField(label=_("阶段"), choices=[("", _("全部阶段"))] + Stage.choices, required=False)
-    industry = forms.ModelChoiceField(
-        label=_("行业"), queryset=Industry.objects.all(), required=False, empty_label=_("全部行业")
-    )
-    kind = forms.ChoiceField(label=_("类型"), choices=[("", _("全部类型"))] + MerchantKind.choices, required=False)
-    district = forms.CharField(label=_("区域"), required=False)
-    owner = forms.ModelChoiceField(
-        label=_("负责人"), queryset=Member.objects.none(), required=False, empty_label=_("全部负责人")
-    )
-    vetting_status = forms.ChoiceField(
-        label=_("资质核查"), choices=[("", _("全部核查状态"))] + VettingStatus.choices, required=False
-    )
-    tag = forms.ModelChoiceField(label=_("标签"), queryset=Tag.objects.all(), required=False, empty_label=_("全部标签"))
-    not_visited_days = forms.IntegerField(label=_("超过N天未拜访"), min_value=1, max_value=3650, required=False)
-    sort = forms.ChoiceField(
-        label=_("排序"),
-        required=False,
-        choices=[
-            ("name", _("按名称")),
-            ("-updated", _("最近更新")),
-            ("stage", _("按阶段")),
-            ("-last_visit", _("最近拜访")),
-            ("last_visit", _("最久未拜访")),
-        ],
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_members()
 
 
 class ImportForm(forms.Form):

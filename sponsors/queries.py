@@ -235,26 +235,6 @@ def visits_per_member(start: date, end: date) -> dict[int, int]:
     return {row["member_id"]: row["n"] for row in rows}
 
 
-def merchants_filtered(data: dict) -> QuerySet[Merchant]:
-    """The list page's (and the export's) merchants for the cleaned filter form."""
-    from .forms import SORTS
-
-    merchants = merchants_for_list()
-    if data.get("q"):
-        merchants = merchants.filter(pk__in=merchant_search_ids(data["q"]))
-    for field in ("stage", "industry", "kind", "owner", "vetting_status"):
-        if data.get(field):
-            merchants = merchants.filter(**{field: data[field]})
-    if data.get("district"):
-        merchants = merchants.filter(district__icontains=data["district"].strip())
-    if data.get("tag"):
-        merchants = merchants.filter(pk__in=Merchant.objects.filter(tags=data["tag"]).values("pk"))
-    if data.get("not_visited_days"):
-        merchants = merchants_not_visited_since(merchants, data["not_visited_days"])
-    order = SORTS.get(data.get("sort") or "name", "name")
-    return merchants.order_by(order, "pk")
-
-
 HISTORY_FIELDS = [
     "name",
     "kind",

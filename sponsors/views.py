@@ -13,11 +13,11 @@ from outreach import roles
 from outreach.models import Member
 
 from . import excel, permissions, queries
+from .filters import MerchantFilter
 from .forms import (
     ContactForm,
     FollowUpForm,
     ImportForm,
-    MerchantFilterForm,
     MerchantForm,
     StageForm,
     VettingForm,
@@ -57,19 +57,18 @@ def _form_errors(form, exc: ValidationError) -> None:
 @require_GET
 def merchant_list(request: HttpRequest) -> HttpResponse:
     permissions.require_member(request)
-    form = MerchantFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(queries.merchants_filtered(data), 25).get_page(request.GET.get("page"))
+    merchants = MerchantFilter(request.GET or None)
+    page = Paginator(merchants.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "sponsors/merchant_list.html",
         {
-            "form": form,
+            "form": merchants.form,
             "page_obj": page,
             "query_string": query.urlencode(),
-            "filtered": any(value for key, value in data.items() if key not in ("q", "sort")),
+            "filtered": merchants.narrowed,
         },
     )
 
@@ -77,9 +76,7 @@ def merchant_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def merchant_export(request: HttpRequest) -> HttpResponse:
     permissions.require_member(request)
-    form = MerchantFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    content = excel.export_workbook(queries.merchants_filtered(data))
+    content = excel.export_workbook(MerchantFilter(request.GET or None).qs)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = f"merchants-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -365,3 +365,20 @@ def test_tags_split_on_the_commas_chinese_users_type(typed):
     form = MerchantForm(data={"name": "安踏(街道口店)", "kind": "shop", "stage": "prospect", "tag_names": typed})
     form.is_valid()
     assert form.cleaned_data["tag_names"] == ["五一", "兼职", "球赛"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "error"),
+    [
+        ("not_visited_days=abc", "not_visited_days", "整数"),
+        ("not_visited_days=0", "not_visited_days", "大于或等于1"),
+        ("stage=bogus", "stage", "有效的选项"),
+        ("sort=evil", "sort", "有效的选项"),
+    ],
+)
+def test_bad_filter_input_is_explained_and_the_list_still_shows(client_for, officer, query, field, error):
+    MerchantFactory(name="康师傅武汉分公司")
+    response = client_for(officer).get(reverse("sponsors:merchant-list") + "?" + query)
+    assert response.status_code == 200
+    assert error in response.context["form"].errors[field][0]
+    assert "康师傅武汉分公司" in response.content.decode()
