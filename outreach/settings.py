@@ -37,7 +37,6 @@ THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "django_tables2",
     "simple_history",
 ]
 LOCAL_APPS = [
@@ -195,7 +194,6 @@ CELERY_BEAT_SCHEDULE = {
 # --- Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 # --- Change history: who changed what, on the models marked as audited.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
