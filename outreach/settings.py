@@ -4,10 +4,14 @@ With nothing set, the app runs on the embedded defaults: a SQLite file and Celer
 filesystem transport under ``var/``, so the quick start needs no servers.
 """
 
+import contextlib
+import os
+import secrets
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,8 +22,40 @@ if (BASE_DIR / ".env").exists():
     env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-# The default key is only good for a laptop: `check --deploy` flags it (security.W009).
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-outreach-desk-local-only")
+
+# --- Secret key: it signs the sessions and the public links (application status pages,
+# merchant links), so it must never be one the source code knows. Production sets
+# SECRET_KEY; with DEBUG on and none set, each checkout makes its own random key once, in
+# the git-ignored var/secret_key. Rotation (README, "Security"): a new SECRET_KEY stops every
+# old link; putting the old key in SECRET_KEY_FALLBACKS keeps them working for a while.
+
+
+def _local_secret_key(path: Path) -> str:
+    """The key in `path`, made on first use; the web server, worker and beat may race to make it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            os.link(draft, path)
+        draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("SECRET_KEY", default="")
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY 未设置：DEBUG=0（生产环境）时必须在环境变量或 .env 中设置 SECRET_KEY。"
+            " SECRET_KEY is not set: with DEBUG=0 (production) set it in the environment or .env, e.g."
+            " SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            " For local development run with DEBUG=1 (make run), which keeps a random key in var/secret_key."
+        )
+    SECRET_KEY = _local_secret_key(Path(env("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key"))))
+# --- end of secret key
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
