@@ -127,7 +127,11 @@ TEMPLATES = [
 VAR_DIR.mkdir(exist_ok=True)
 (VAR_DIR / "staticfiles").mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# --- Connections: kept for a minute between requests, and checked before a request reuses
+# one, so after a PostgreSQL restart the next request reconnects instead of failing.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# --- end of connections
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, the Celery worker and beat write to the same file: WAL and
     # IMMEDIATE transactions keep them from failing with "database is locked".
