@@ -34,7 +34,7 @@ node_modules/.installed: package.json package-lock.json
 node: node_modules/.installed
 
 messages-compile: venv
-	$(PY) manage.py compilemessages --ignore "$(VENV)" --ignore node_modules -v 0
+	DEBUG=1 $(PY) manage.py compilemessages --ignore "$(VENV)" --ignore node_modules -v 0
 
 setup: system venv node messages-compile
 
@@ -61,8 +61,8 @@ format: venv
 # Extract the translatable strings (msgids are Chinese) into the English catalogue.
 # flock: several people may run it at once on one checkout.
 messages: venv
-	flock locale/.lock $(PY) manage.py makemessages -l en --no-obsolete --no-wrap --no-location --ignore "$(VENV)" --ignore node_modules --ignore var
-	flock locale/.lock $(PY) manage.py makemessages -d djangojs -l en --no-obsolete --no-wrap --no-location --ignore "$(VENV)" --ignore node_modules --ignore var --ignore "static/vendor"
+	flock locale/.lock env DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --no-wrap --no-location --ignore "$(VENV)" --ignore node_modules --ignore var
+	flock locale/.lock env DEBUG=1 $(PY) manage.py makemessages -d djangojs -l en --no-obsolete --no-wrap --no-location --ignore "$(VENV)" --ignore node_modules --ignore var --ignore "static/vendor"
 
 migrate: venv
 	$(PY) manage.py migrate

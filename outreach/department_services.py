@@ -4,7 +4,7 @@ import secrets
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -170,6 +170,13 @@ def candidate_accept(
         raise ValidationError(_("该候选人已录取。"))
     if get_user_model().objects.filter(username=username).exists():
         raise ValidationError({"username": _("用户名“%(username)s”已被使用。") % {"username": username}})
+    if password:
+        # The same rules as a member's own password change (AUTH_PASSWORD_VALIDATORS).
+        account = get_user_model()(username=username, email=candidate.email, first_name=candidate.name)
+        try:
+            password_validation.validate_password(password, user=account)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.error_list}) from exc
     password = password or secrets.token_urlsafe(9)
     member = member_create(
         username=username,

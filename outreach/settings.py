@@ -4,10 +4,15 @@ With nothing set, the app runs on the embedded defaults: a SQLite file and Celer
 filesystem transport under ``var/``, so the quick start needs no servers.
 """
 
+import contextlib
+import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,8 +23,40 @@ if (BASE_DIR / ".env").exists():
     env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-# The default key is only good for a laptop: `check --deploy` flags it (security.W009).
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-outreach-desk-local-only")
+
+# --- Secret key: it signs the sessions and the public links (application status pages,
+# merchant links), so it must never be one the source code knows. Production sets
+# SECRET_KEY; with DEBUG on and none set, each checkout makes its own random key once, in
+# the git-ignored var/secret_key. Rotation (README, "Security"): a new SECRET_KEY stops every
+# old link; putting the old key in SECRET_KEY_FALLBACKS keeps them working for a while.
+
+
+def _local_secret_key(path: Path) -> str:
+    """The key in `path`, made on first use; the web server, worker and beat may race to make it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            os.link(draft, path)
+        draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("SECRET_KEY", default="")
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY 未设置：DEBUG=0（生产环境）时必须在环境变量或 .env 中设置 SECRET_KEY。"
+            " SECRET_KEY is not set: with DEBUG=0 (production) set it in the environment or .env, e.g."
+            " SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            " For local development run with DEBUG=1 (make run), which keeps a random key in var/secret_key."
+        )
+    SECRET_KEY = _local_secret_key(Path(env("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key"))))
+# --- end of secret key
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -38,6 +75,7 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
 ]
 LOCAL_APPS = [
     "outreach",
@@ -60,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "outreach.urls"
@@ -87,7 +127,11 @@ TEMPLATES = [
 VAR_DIR.mkdir(exist_ok=True)
 (VAR_DIR / "staticfiles").mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# --- Connections: kept for a minute between requests, and checked before a request reuses
+# one, so after a PostgreSQL restart the next request reconnects instead of failing.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# --- end of connections
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, the Celery worker and beat write to the same file: WAL and
     # IMMEDIATE transactions keep them from failing with "database is locked".
@@ -107,6 +151,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login throttling (django-axes) and the client's address behind proxies.
+# How many reverse proxies in front of the app append to X-Forwarded-For (one nginx: 1).
+# 0 trusts no header and counts REMOTE_ADDR. Shared by every rate limit (outreach.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked after AXES_FAILURE_LIMIT failures for one account (from any address) or from one
+# address (for any account), until AXES_COOLOFF_TIME has passed.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "outreach.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "outreach.client_ip.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful logins need no extra row
+# Password reset mails (outreach.views.password_reset), per address and per e-mail address.
+PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", default="10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env("PASSWORD_RESET_RATE_PER_EMAIL", default="3/h")
+# --- end of login throttling
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

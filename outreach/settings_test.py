@@ -1,5 +1,12 @@
 """Settings for the test suite: the production settings with what tests must not do turned off."""
 
+import os
+import secrets
+
+# Each run signs with its own random key, as a deployment does; worker processes the tests
+# start inherit it. Set before the settings are read: they refuse to start without a key.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+
 from .settings import *  # noqa: F403
 from .settings import VAR_DIR
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read/", views.notification_read, name="notification-read"),
+    # Before Django's own: the same page and name, throttled.
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The public job pages switch language too, so switching needs no login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

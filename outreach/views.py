@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,8 +12,10 @@ from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from . import health
+from .client_ip import client_ip
 from .models import Notification
 from .permissions import require_member
 from .services import notification_mark_read
@@ -39,6 +42,54 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     count = notification_mark_read(member=member, notification_ids=ids)
     messages.success(request, _("已将 %(count)d 条通知标为已读。") % {"count": count})
     return redirect("notification-list")
+
+
+def login_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a login attempt on a locked account or from a locked address."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)),
+    }
+    return render(request, "registration/lockout.html", context, status=429)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per address and per e-mail address it mails."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Both counters go up on every request, so neither limit can be dodged with the other.
+        limited = [
+            is_ratelimited(
+                request,
+                group="password-reset-ip",
+                key=_client_ip_key,
+                rate=settings.PASSWORD_RESET_RATE_PER_IP,
+                method="POST",
+                increment=True,
+            ),
+            is_ratelimited(
+                request,
+                group="password-reset-email",
+                key=_email_key,
+                rate=settings.PASSWORD_RESET_RATE_PER_EMAIL,
+                method="POST",
+                increment=True,
+            ),
+        ]
+        if any(limited):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, _("重置密码的请求太频繁，请稍后再试。"))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+def _client_ip_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request)
+
+
+def _email_key(group: str, request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip().lower()
 
 
 @login_not_required

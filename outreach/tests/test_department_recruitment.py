@@ -42,7 +42,24 @@ def test_minister_may_type_the_initial_password(client, client_for, minister):
         {"username": "newbie", "password": "外联部欢迎你2026"},
     )
     client.logout()
-    assert client.login(username="newbie", password="外联部欢迎你2026")
+    response = client.post("/accounts/login/", {"username": "newbie", "password": "外联部欢迎你2026"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("12345678", "这个密码太常见了"), ("20260914", "只包含数字"), ("zhangxiaobei", "太相似"), ("Ab3$x", "至少包含 8")],
+)
+def test_a_weak_initial_password_is_refused_with_the_reason(client, client_for, minister, password, reason):
+    candidate = CandidateFactory(name="张小北", email="zhangxiaobei@example.edu.cn")
+    response = client_for(minister).post(
+        reverse("outreach:candidate-accept", args=[candidate.pk]), {"username": "zhangxiaobei", "password": password}
+    )
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.status == CandidateStatus.APPLIED
+    assert candidate.member is None
 
 
 @pytest.mark.parametrize("role", ["officer", "vice_minister", "advisor"])
