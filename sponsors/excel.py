@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from outreach.models import Member
 from outreach.phones import normalize_mobile, normalize_phone
+from outreach.spreadsheets import safe_row
 
 from .models import Contact, Industry, Merchant, MerchantKind, Stage, Tag
 from .services import contact_save, merchant_add_tags, merchant_change_stage, merchant_create, merchant_update
@@ -292,24 +293,26 @@ def export_workbook(merchants) -> bytes:
         contact = merchant.primary_contacts[0] if merchant.primary_contacts else None
         last_visit = merchant.last_visit_at
         sheet.append(
-            [
-                merchant.name,
-                str(merchant.get_kind_display()),
-                merchant.industry.name if merchant.industry else "",
-                merchant.district,
-                merchant.address,
-                merchant.phone,
-                merchant.website,
-                merchant.owner.display_name if merchant.owner else "",
-                str(merchant.get_stage_display()),
-                str(merchant.get_vetting_status_display()),
-                ", ".join(tag.name for tag in merchant.tags.all()),
-                merchant.credit_code,
-                contact.name if contact else "",
-                contact.mobile if contact else "",
-                timezone.localtime(last_visit).strftime("%Y-%m-%d") if last_visit else "",
-                merchant.notes,
-            ]
+            safe_row(
+                [
+                    merchant.name,
+                    str(merchant.get_kind_display()),
+                    merchant.industry.name if merchant.industry else "",
+                    merchant.district,
+                    merchant.address,
+                    merchant.phone,
+                    merchant.website,
+                    merchant.owner.display_name if merchant.owner else "",
+                    str(merchant.get_stage_display()),
+                    str(merchant.get_vetting_status_display()),
+                    ", ".join(tag.name for tag in merchant.tags.all()),
+                    merchant.credit_code,
+                    contact.name if contact else "",
+                    contact.mobile if contact else "",
+                    timezone.localtime(last_visit).strftime("%Y-%m-%d") if last_visit else "",
+                    merchant.notes,
+                ]
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

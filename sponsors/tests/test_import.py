@@ -149,3 +149,14 @@ def test_export_follows_the_filter(client_for, officer):
     content = client_for(officer).get(reverse("sponsors:export"), {"stage": "signed"}).content
     names = [row[0] for row in load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True)]
     assert names == ["已签约的"]
+
+
+def test_export_writes_formula_like_text_as_text(client_for, minister):
+    MerchantFactory(name='=HYPERLINK("http://evil.example","点我")', address="@SUM(1+1)", notes="-1+2")
+    content = client_for(minister).get(reverse("sponsors:export")).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    row = {header.value: cell for header, cell in zip(sheet[1], sheet[2], strict=True)}
+    assert row["名称"].value == '\'=HYPERLINK("http://evil.example","点我")'
+    assert row["地址"].value == "'@SUM(1+1)"
+    assert row["备注"].value == "'-1+2"
+    assert {row[name].data_type for name in ("名称", "地址", "备注")} == {"s"}
