@@ -211,6 +211,12 @@ JOBS_INTERVIEW_FACTOR = env.float("JOBS_INTERVIEW_FACTOR", default=1.5)
 JOBS_APPLY_RATE = env("JOBS_APPLY_RATE", default="10/h")
 # django-ratelimit counts in the default cache; behind a proxy the client is X-Forwarded-For's.
 RATELIMIT_USE_CACHE = "default"
+# How many reverse proxies (nginx = 1) stand in front of the app and append to X-Forwarded-For;
+# rate limits key on the client they saw (outreach.clientip), never on what the client wrote.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "outreach.clientip.client_ip"
+# A cache that does not answer lets requests through (logged by outreach.throttle).
+RATELIMIT_FAIL_OPEN = True
 
 # --- Security: on by default whenever DEBUG is off; `check --deploy` stays quiet.
 SESSION_COOKIE_HTTPONLY = True
