@@ -144,6 +144,11 @@ class ApplicationForm(forms.ModelForm):
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing filled in at all (a bot, or a form lost on the way)."""
+        return not any(value.strip() for name, value in self.data.items() if name != "csrfmiddlewaretoken")
+
 
 class ApplicationEditForm(forms.ModelForm):
     """The student corrects their application through the status link. The student number

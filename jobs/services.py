@@ -62,13 +62,17 @@ def posting_refusal(posting: Posting) -> str:
 
 
 class AlreadyApplied(Exception):
-    """This student number already has an application to the posting."""
+    """This student number already has an application to the posting. The message says so
+    and nothing more: not whose, not how to reach it."""
 
-    message = _(
-        "该学号已报名过此岗位，本次提交未被接受，原报名没有任何改动。"
-        "如果是您本人报名的，请用报名成功时页面上给出的进度链接查看或修改报名；"
-        "链接遗失，或报名不是您本人提交的，请联系外联部。"
-    )
+    def __init__(self):
+        super().__init__(
+            _(
+                "该学号已报名过此岗位，本次提交未被接受，原报名没有任何改动。"
+                "如果是您本人报名的，请用报名成功时页面上给出的进度链接查看或修改报名；"
+                "链接遗失，或报名不是您本人提交的，请联系外联部。"
+            )
+        )
 
 
 STUDENT_EDITABLE_FIELDS = ["name", "class_major", "mobile", "gender", "availability", "note", "share_mobile"]

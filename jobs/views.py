@@ -330,14 +330,14 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         return _apply_form_page(request, context, error=_("提交过于频繁，请稍后再试。"), status=429)
     if form.is_spam:
         return _apply_form_page(request, context, error=_("提交未被接受，请刷新页面后重新填写。"), status=400)
-    if not any(value.strip() for key, value in request.POST.items() if key != "csrfmiddlewaretoken"):
+    if form.is_empty:
         return _apply_form_page(request, context, error=_("报名表是空的，请填写后再提交。"), status=400)
     if not form.is_valid():
         return _apply_form_page(request, context, status=400)
     try:
         application = application_submit(posting=posting, data=form.cleaned_data)
-    except AlreadyApplied:
-        return _apply_form_page(request, context, error=AlreadyApplied.message, status=409)
+    except AlreadyApplied as exc:
+        return _apply_form_page(request, context, error=str(exc), status=409)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():

@@ -285,3 +285,12 @@ def test_notice_pdf_renders_with_the_cache_down(client, redis_cache, caplog, pop
     assert response.status_code == 200
     assert "五一促销员" in _pdf_text(response.content, tmp_path)
     assert any("cache did not answer" in record.getMessage() for record in caplog.records)
+
+
+def test_the_refusal_is_in_the_language_the_student_chose(client, settings):
+    posting = PostingFactory()
+    ApplicationFactory(posting=posting, student_number="2025030101")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = _apply(client, posting, student_number="2025030101")
+    assert response.status_code == 409
+    assert "already applied" in response.content.decode()
