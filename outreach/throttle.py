@@ -20,8 +20,10 @@ def request_is_limited(request, *, group: str, rate, key="ip", method="POST") ->
         return is_ratelimited(request, group=group, key=key, rate=rate, method=method, increment=True)
     except ImproperlyConfigured:
         raise
-    except Exception:  # the cache backend's own errors (redis.ConnectionError, OSError, …)
-        logger.warning("Rate limit %s not checked: the cache did not answer; letting the request through", group)
+    except Exception as exc:  # the cache backend's own errors (redis.ConnectionError, OSError, …)
+        logger.warning(
+            "Rate limit %s not checked (the cache did not answer: %r); letting the request through", group, exc
+        )
         return False
 
 
