@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from outreach.spreadsheets import safe_row
+
 from .models import Posting
 
 
@@ -18,7 +20,7 @@ def interview_list_xlsx(posting: Posting) -> bytes:
     if posting.asks_gender:
         header.append(_("性别"))
     header += [_("手机号"), _("可工作时间")]
-    sheet.append([f"{posting.merchant.name} · {posting.title}"])
+    sheet.append(safe_row([f"{posting.merchant.name} · {posting.title}"]))
     sheet.append(header)
     sheet["A1"].font = Font(bold=True)
     for application in posting.applications.sent().filter(consent=True).order_by("sent_at", "pk"):
@@ -29,7 +31,7 @@ def interview_list_xlsx(posting: Posting) -> bytes:
             application.mobile if application.share_mobile else _("未授权，请经外联部联系"),
             application.availability,
         ]
-        sheet.append(row)
+        sheet.append(safe_row(row))
     for column, width in zip("ABCDE", (12, 20, 8, 22, 30), strict=False):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()

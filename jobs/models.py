@@ -1,3 +1,4 @@
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -190,6 +191,11 @@ class Outcome(models.TextChoices):
     NOT_HIRED = "not_hired", _("未录用")
 
 
+# A student's status link works until this many days after the posting's work ends: long
+# enough to see the outcome and the employer's feedback, not a key that works for years.
+STATUS_LINK_DAYS_AFTER_WORK = 30
+
+
 class ApplicationQuerySet(models.QuerySet):
     def sent(self):
         return self.filter(sent_at__isnull=False)
@@ -229,6 +235,9 @@ class Application(TimeStampedModel):
     outcome = models.CharField(_("复试结果"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     worked = models.BooleanField(_("已到岗工作"), null=True, blank=True)
     employer_feedback = models.TextField(_("用人单位反馈"), blank=True)
+    # Part of the signed status link: revoking bumps it, so every link given out before stops working.
+    status_link_generation = models.PositiveIntegerField(_("进度链接版本"), default=0, editable=False)
+    status_link_revoked_at = models.DateTimeField(_("进度链接撤销时间"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ApplicationQuerySet.as_manager()
@@ -243,6 +252,14 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}({self.student_number})"
+
+    @property
+    def status_link_expires_on(self) -> date:
+        """The last day the student's status link works."""
+        return self.posting.work_end + timedelta(days=STATUS_LINK_DAYS_AFTER_WORK)
+
+    def status_link_is_live(self, generation: int, today: date) -> bool:
+        return generation == self.status_link_generation and today <= self.status_link_expires_on
 
     @property
     def stage_label(self) -> str:

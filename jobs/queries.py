@@ -1,14 +1,25 @@
 import base64
+import hashlib
 import io
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import qrcode
+from django.core.cache import cache
 from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import get_language
 
+from outreach.pdf import render_pdf
 from sponsors.models import Merchant
 
 from .models import Application, EmployerRating, Posting, PostingStatus, Season
+
+logger = logging.getLogger(__name__)
+
+# The notice PDF is cached under a key that changes with the posting and its employer; the
+# timeout only bounds how long a changed template (a deploy) keeps the old layout.
+NOTICE_PDF_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,40 @@ def qr_data_uri(url: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def notice_pdf(posting: Posting, public_url: str) -> bytes:
+    """The printable job notice. Anyone may ask for it, so it is rendered once per version
+    of the posting (and language and address) and served from the cache; when the cache
+    does not answer, it is rendered every time."""
+    url_hash = hashlib.sha256(public_url.encode()).hexdigest()[:16]
+    key = ":".join(
+        [
+            "jobs:notice-pdf",
+            str(posting.pk),
+            posting.updated_at.isoformat(),
+            posting.merchant.updated_at.isoformat(),
+            get_language() or "",
+            url_hash,
+        ]
+    )
+    try:
+        pdf = cache.get(key)
+    except Exception:  # the cache backend's own errors: Redis down, say
+        logger.warning("Notice PDF cache did not answer; rendering posting %s", posting.pk)
+        pdf = None
+        key = None
+    if pdf is not None:
+        return pdf
+    pdf = render_pdf(
+        "jobs/pdf/notice.html", {"posting": posting, "public_url": public_url, "qr": qr_data_uri(public_url)}
+    )
+    if key is not None:
+        try:
+            cache.set(key, pdf, NOTICE_PDF_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Notice PDF cache did not answer; posting %s not cached", posting.pk)
+    return pdf
 
 
 def timeline_entries(merchant: Merchant) -> list:

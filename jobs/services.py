@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -63,53 +61,103 @@ def posting_refusal(posting: Posting) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class ApplyResult:
-    application: Application
-    updated: bool
+class AlreadyApplied(Exception):
+    """This student number already has an application to the posting. The message says so
+    and nothing more: not whose, not how to reach it."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "该学号已报名过此岗位，本次提交未被接受，原报名没有任何改动。"
+                "如果是您本人报名的，请用报名成功时页面上给出的进度链接查看或修改报名；"
+                "链接遗失，或报名不是您本人提交的，请联系外联部。"
+            )
+        )
+
+
+STUDENT_EDITABLE_FIELDS = ["name", "class_major", "mobile", "gender", "availability", "note", "share_mobile"]
+
+
+def _student_values(posting: Posting, data: dict) -> dict:
+    values = {field: data.get(field, "") for field in STUDENT_EDITABLE_FIELDS}
+    values["mobile"] = normalize_mobile(values["mobile"])
+    values["share_mobile"] = bool(values["share_mobile"])
+    if not posting.asks_gender:
+        values["gender"] = ""
+    return values
 
 
 @transaction.atomic
-def application_submit(*, posting: Posting, data: dict) -> ApplyResult:
-    """A student applies; a second submission with the same student number updates the
-    first instead of creating a duplicate (and the page says so)."""
+def application_submit(*, posting: Posting, data: dict) -> Application:
+    """A student applies. A student number that already applied to this posting is refused
+    (AlreadyApplied) and the existing application is left exactly as it was: whoever knows
+    a classmate's student number must not be able to overwrite their application. The
+    student changes their own application through the status link (application_update)."""
     posting = Posting.objects.select_for_update().get(pk=posting.pk)
     refusal = posting_refusal(posting)
     if refusal:
         raise ValidationError(refusal)
     if not data.get("consent"):
         raise ValidationError({"consent": _("请勾选同意向用人单位提供报名信息，否则无法报名。")})
-    fields = ["name", "class_major", "mobile", "gender", "availability", "note", "consent", "share_mobile"]
-    values = {field: data.get(field, "") for field in fields}
-    values["mobile"] = normalize_mobile(values["mobile"])
-    values["share_mobile"] = bool(values["share_mobile"])
-    if not posting.asks_gender:
-        values["gender"] = ""
     student_number = data["student_number"].strip()
-    existing = posting.applications.filter(student_number=student_number).first()
-    application = existing or Application(posting=posting, student_number=student_number)
-    if existing and existing.screening != Screening.PENDING:
-        raise ValidationError(_("您的报名已进入初试，不能再修改；如需更正请联系外联部。"))
-    for field, value in values.items():
+    if posting.applications.filter(student_number=student_number).exists():
+        raise AlreadyApplied
+    application = Application(posting=posting, student_number=student_number, consent=True)
+    for field, value in _student_values(posting, data).items():
         setattr(application, field, value)
     application.full_clean()
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:  # a simultaneous first submission won the race
-        raise ValidationError(_("您已提交过报名，请刷新页面后再试。")) from exc
-    return ApplyResult(application=application, updated=existing is not None)
+        raise AlreadyApplied from exc
+    return application
+
+
+@transaction.atomic
+def application_update(*, application: Application, data: dict) -> Application:
+    """The student (holder of the status link) corrects their application while it still
+    waits for screening. A blank mobile keeps the one on file: the edit page never shows it."""
+    application = Application.objects.select_for_update().select_related("posting").get(pk=application.pk)
+    if application.screening != Screening.PENDING:
+        raise ValidationError(_("您的报名已进入初试，不能再修改；如需更正请联系外联部。"))
+    values = _student_values(application.posting, {**data, "mobile": data.get("mobile") or application.mobile})
+    changed = [field for field, value in values.items() if getattr(application, field) != value]
+    for field in changed:
+        setattr(application, field, values[field])
+    application.full_clean()
+    if changed:
+        application.save(update_fields=[*changed, "updated_at"])
+    return application
 
 
 def application_status_token(application: Application) -> str:
-    return signing.dumps(application.pk, salt=STATUS_TOKEN_SALT)
+    return signing.dumps([application.pk, application.status_link_generation], salt=STATUS_TOKEN_SALT)
 
 
-def application_from_token(token: str) -> int | None:
+def application_from_token(token: str) -> tuple[int, int] | None:
+    """(application id, link generation) from a status link, or None when it is not ours."""
     try:
-        return int(signing.loads(token, salt=STATUS_TOKEN_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
+        payload = signing.loads(token, salt=STATUS_TOKEN_SALT)
+    except signing.BadSignature:
         return None
+    if isinstance(payload, int):  # links given out before links could be revoked
+        return payload, 0
+    if isinstance(payload, list) and len(payload) == 2 and all(isinstance(n, int) for n in payload):
+        return payload[0], payload[1]
+    return None
+
+
+@transaction.atomic
+def application_revoke_status_link(*, application: Application, member: Member) -> Application:
+    """Staff make every status link of this application stop working (one was shared in a
+    group chat, say). The student asks the department for help from then on."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    application.status_link_generation += 1
+    application.status_link_revoked_at = timezone.now()
+    application._history_user = member.user
+    application.save(update_fields=["status_link_generation", "status_link_revoked_at", "updated_at"])
+    return application
 
 
 @transaction.atomic

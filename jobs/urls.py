@@ -17,10 +17,12 @@ urlpatterns = [
     path("postings/<int:pk>/interview.xlsx", views.interview_export, name="interview-export"),
     path("applications/<int:pk>/screen/", views.application_screen_view, name="application-screen"),
     path("applications/<int:pk>/outcome/", views.application_outcome, name="application-outcome"),
+    path("applications/<int:pk>/revoke-link/", views.application_revoke_link, name="application-revoke-link"),
     # Public: no account needed.
     path("open/", views.public_list, name="public-list"),
     path("open/<int:pk>/", views.public_posting, name="public-posting"),
     path("open/<int:pk>/apply/", views.apply, name="apply"),
     path("open/<int:pk>/notice.pdf", views.notice_pdf, name="notice-pdf"),
     path("status/<str:token>/", views.application_status, name="application-status"),
+    path("status/<str:token>/edit/", views.application_edit, name="application-edit"),
 ]

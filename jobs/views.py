@@ -8,15 +8,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
-from outreach.pdf import pdf_response, render_pdf
+from outreach.pdf import pdf_response
+from outreach.throttle import ratelimit
 
 from . import exports, queries
-from .forms import ApplicationForm, OutcomeForm, PostingForm, RatingForm, ScreeningForm, SeasonFormSet
+from .forms import (
+    ApplicationEditForm,
+    ApplicationForm,
+    OutcomeForm,
+    PostingForm,
+    RatingForm,
+    ScreeningForm,
+    SeasonFormSet,
+)
 from .models import Posting, Screening, Season, admission_rate
 from .permissions import (
+    StatusLinkGone,
     get_application_by_token,
+    get_application_for_link_revoke,
     get_application_for_outcome,
     get_application_for_screening,
     get_posting_for_edit,
@@ -28,11 +38,14 @@ from .permissions import (
     require_writer,
 )
 from .services import (
+    AlreadyApplied,
     NeedsConfirmation,
     application_record_outcome,
+    application_revoke_status_link,
     application_screen,
     application_status_token,
     application_submit,
+    application_update,
     applications_send_to_interview,
     employer_rating_create,
     posting_refusal,
@@ -209,6 +222,14 @@ def application_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def application_revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for_link_revoke(request, pk)
+    application_revoke_status_link(application=application, member=request.member)
+    messages.success(request, _("%(name)s 的报名进度链接已撤销，原链接不再能打开。") % {"name": application.name})
+    return redirect(application.posting)
+
+
+@require_POST
 def rating_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_writer(request)
     posting = get_posting_for_read(request, pk)
@@ -283,52 +304,88 @@ def public_posting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     posting = get_public_posting(pk)
-    public_url = request.build_absolute_uri(posting.get_public_url())
-    pdf = render_pdf(
-        "jobs/pdf/notice.html", {"posting": posting, "public_url": public_url, "qr": queries.qr_data_uri(public_url)}
-    )
+    pdf = queries.notice_pdf(posting, request.build_absolute_uri(posting.get_public_url()))
     return pdf_response(pdf, f"招聘启事-{posting.merchant.name}-{posting.title}.pdf")
+
+
+def _apply_form_page(request: HttpRequest, context: dict, *, error: str = "", status: int = 200) -> HttpResponse:
+    if error:
+        context["error"] = error
+    return render(request, "jobs/application_form.html", context, status=status)
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=_apply_rate, method="POST", block=False)
+@ratelimit(group="jobs.apply", rate=_apply_rate)
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     posting = get_public_posting(pk)
     refusal = posting_refusal(posting)
-    form = ApplicationForm(request.POST or None, posting=posting)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, posting=posting)
     context = {"posting": posting, "form": form, "refusal": refusal}
-    if request.method != "POST" or refusal:
-        return render(
-            request, "jobs/application_form.html", context, status=409 if refusal and request.method == "POST" else 200
-        )
-    if getattr(request, "limited", False):
-        context["error"] = _("提交过于频繁，请稍后再试。")
-        return render(request, "jobs/application_form.html", context, status=429)
+    if request.method != "POST":
+        return _apply_form_page(request, context)
+    if refusal:
+        return _apply_form_page(request, context, status=409)
+    if request.limited:
+        return _apply_form_page(request, context, error=_("提交过于频繁，请稍后再试。"), status=429)
     if form.is_spam:
-        context["error"] = _("提交未被接受，请刷新页面后重新填写。")
-        return render(request, "jobs/application_form.html", context, status=400)
+        return _apply_form_page(request, context, error=_("提交未被接受，请刷新页面后重新填写。"), status=400)
+    if form.is_empty:
+        return _apply_form_page(request, context, error=_("报名表是空的，请填写后再提交。"), status=400)
     if not form.is_valid():
-        return render(request, "jobs/application_form.html", context, status=400)
+        return _apply_form_page(request, context, status=400)
     try:
-        result = application_submit(posting=posting, data=form.cleaned_data)
+        application = application_submit(posting=posting, data=form.cleaned_data)
+    except AlreadyApplied as exc:
+        return _apply_form_page(request, context, error=str(exc), status=409)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-        else:
-            context["error"] = " ".join(exc.messages)
-        return render(request, "jobs/application_form.html", context, status=400)
-    if result.updated:
-        messages.info(request, _("您之前已报名过此岗位，本次提交已更新原报名信息。"))
-    else:
-        messages.success(request, _("报名成功！请保存下面的链接，随时查看报名进度。"))
-    return redirect("jobs:application-status", application_status_token(result.application))
+            return _apply_form_page(request, context, status=400)
+        return _apply_form_page(request, context, error=" ".join(exc.messages), status=400)
+    messages.success(request, _("报名成功！请保存下面的链接，随时查看或修改报名。"))
+    return redirect("jobs:application-status", application_status_token(application))
+
+
+def _status_link_gone(request: HttpRequest) -> HttpResponse:
+    return render(request, "jobs/application_status_gone.html", status=410)
 
 
 @login_not_required
 @require_GET
 def application_status(request: HttpRequest, token: str) -> HttpResponse:
-    application = get_application_by_token(token)
+    try:
+        application = get_application_by_token(token)
+    except StatusLinkGone:
+        return _status_link_gone(request)
     status_url = request.build_absolute_uri(reverse("jobs:application-status", args=[token]))
-    return render(request, "jobs/application_status.html", {"application": application, "status_url": status_url})
+    return render(
+        request,
+        "jobs/application_status.html",
+        {"application": application, "status_url": status_url, "token": token},
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        application = get_application_by_token(token)
+    except StatusLinkGone:
+        return _status_link_gone(request)
+    form = ApplicationEditForm(request.POST if request.method == "POST" else None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_update(application=application, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("报名信息已更新。"))
+            return redirect("jobs:application-status", token)
+    return render(
+        request,
+        "jobs/application_edit.html",
+        {"application": application, "form": form, "token": token},
+        status=400 if form.errors else 200,
+    )

@@ -154,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Login throttling (django-axes) and the client's address behind proxies.
 # How many reverse proxies in front of the app append to X-Forwarded-For (one nginx: 1).
-# 0 trusts no header and counts REMOTE_ADDR. Shared by every rate limit (outreach.client_ip).
+# 0 trusts no header and counts REMOTE_ADDR. Shared by every rate limit (outreach.clientip).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -167,7 +167,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "outreach.views.login_locked_out"
-AXES_CLIENT_IP_CALLABLE = "outreach.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "outreach.clientip.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful logins need no extra row
 # Password reset mails (outreach.views.password_reset), per address and per e-mail address.
 PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", default="10/h")
@@ -278,6 +278,10 @@ JOBS_INTERVIEW_FACTOR = env.float("JOBS_INTERVIEW_FACTOR", default=1.5)
 JOBS_APPLY_RATE = env("JOBS_APPLY_RATE", default="10/h")
 # django-ratelimit counts in the default cache; behind a proxy the client is X-Forwarded-For's.
 RATELIMIT_USE_CACHE = "default"
+# Rate limits key on the client the trusted proxies saw (TRUSTED_PROXY_COUNT, outreach.clientip).
+RATELIMIT_IP_META_KEY = "outreach.clientip.client_ip"
+# A cache that does not answer lets requests through (logged by outreach.throttle).
+RATELIMIT_FAIL_OPEN = True
 
 # --- Security: on by default whenever DEBUG is off; `check --deploy` stays quiet.
 SESSION_COOKIE_HTTPONLY = True

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from . import health
-from .client_ip import client_ip
+from .clientip import client_ip
 from .models import Notification
 from .permissions import require_member
 from .services import notification_mark_read

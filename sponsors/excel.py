@@ -8,6 +8,8 @@ and ``import_rows`` writes every good row in one transaction.
 
 import csv
 import io
+import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -15,11 +17,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.xml.functions import fromstring
 
 from outreach.models import Member
 from outreach.phones import normalize_mobile, normalize_phone
+from outreach.spreadsheets import safe_row
 
 from .models import Contact, Industry, Merchant, MerchantKind, Stage, Tag
 from .services import contact_save, merchant_add_tags, merchant_change_stage, merchant_create, merchant_update
@@ -27,6 +33,13 @@ from .validators import normalize_credit_code, validate_credit_code
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
+# An .xlsx is a zip: 5 MB of upload can unpack to gigabytes, and a sheet that says it spans
+# A1:XFD1048576 makes the reader pad every row to 16,384 cells. Both are checked from what the
+# file declares before openpyxl reads it.
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+MAX_SHEET_ROWS = 10 * MAX_ROWS  # the used range may include formatted but empty rows
+MAX_SHEET_COLUMNS = 100
 
 # Column name in the sheet -> field; the first name of each is what the export writes.
 COLUMNS = {
@@ -75,13 +88,79 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+_UNREADABLE_XLSX = gettext_lazy("无法读取这个 Excel 文件，它可能已损坏，或不是 .xlsx 格式(旧的 .xls 请另存为 .xlsx)。")
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z0-9:$]+)\"")
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _first_worksheet_path(archive: zipfile.ZipFile) -> str | None:
+    """The zip member of the sheet openpyxl would give as worksheets[0], or None."""
+    try:
+        workbook = fromstring(archive.read("xl/workbook.xml"))
+        relations = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
+        return None
+    targets = {
+        relation.get("Id"): relation.get("Target", "")
+        for relation in relations.iter(f"{_NS_PACKAGE_REL}Relationship")
+        if relation.get("Type", "").endswith("/worksheet")
+    }
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"))
+        if target:
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    return None
+
+
+def _check_xlsx_size(content: bytes) -> None:
+    """Refuse, before parsing, a workbook that unpacks too big or whose sheet is too large."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(_UNREADABLE_XLSX) from exc
+    too_big = _("这个 Excel 文件解压后超过 %(max)d MB，不能导入；请只保留商家名单(删除图片和其他工作表)后再导入。") % {
+        "max": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)
+    }
+    if len(members) > MAX_ZIP_MEMBERS or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(too_big)
+    path = _first_worksheet_path(archive)
+    if path is None:
+        return  # openpyxl reports what is missing
+    try:
+        with archive.open(path) as sheet:
+            head = sheet.read(64 * 1024)
+    except (KeyError, zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(_UNREADABLE_XLSX) from exc
+    match = _DIMENSION_RE.search(head)
+    if not match:
+        return  # no declared size: the row limit while reading still applies
+    try:
+        _min_col, _min_row, max_col, max_row = range_boundaries(match.group(1).decode("ascii").replace("$", ""))
+    except (ValueError, TypeError):
+        return
+    if max_row and max_row > MAX_SHEET_ROWS:
+        raise ImportFileError(
+            _(
+                "表格的使用范围到第 %(rows)d 行，超过了 %(max)d 行；每次最多导入 %(limit)d 行，请删除多余的行或拆分后再导入。"
+            )
+            % {"rows": max_row, "max": MAX_SHEET_ROWS, "limit": MAX_ROWS}
+        )
+    if max_col and max_col > MAX_SHEET_COLUMNS:
+        raise ImportFileError(
+            _("表格的使用范围有 %(columns)d 列，超过了 %(max)d 列；请删除多余的列后再导入。")
+            % {"columns": max_col, "max": MAX_SHEET_COLUMNS}
+        )
+
+
 def _rows_from_xlsx(content: bytes) -> list[list[str]]:
+    _check_xlsx_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(
-            _("无法读取这个 Excel 文件，它可能已损坏，或不是 .xlsx 格式(旧的 .xls 请另存为 .xlsx)。")
-        ) from exc
+        raise ImportFileError(_UNREADABLE_XLSX) from exc
     sheet = workbook.worksheets[0]
     rows = []
     for row in sheet.iter_rows(values_only=True):
@@ -292,24 +371,26 @@ def export_workbook(merchants) -> bytes:
         contact = merchant.primary_contacts[0] if merchant.primary_contacts else None
         last_visit = merchant.last_visit_at
         sheet.append(
-            [
-                merchant.name,
-                str(merchant.get_kind_display()),
-                merchant.industry.name if merchant.industry else "",
-                merchant.district,
-                merchant.address,
-                merchant.phone,
-                merchant.website,
-                merchant.owner.display_name if merchant.owner else "",
-                str(merchant.get_stage_display()),
-                str(merchant.get_vetting_status_display()),
-                ", ".join(tag.name for tag in merchant.tags.all()),
-                merchant.credit_code,
-                contact.name if contact else "",
-                contact.mobile if contact else "",
-                timezone.localtime(last_visit).strftime("%Y-%m-%d") if last_visit else "",
-                merchant.notes,
-            ]
+            safe_row(
+                [
+                    merchant.name,
+                    str(merchant.get_kind_display()),
+                    merchant.industry.name if merchant.industry else "",
+                    merchant.district,
+                    merchant.address,
+                    merchant.phone,
+                    merchant.website,
+                    merchant.owner.display_name if merchant.owner else "",
+                    str(merchant.get_stage_display()),
+                    str(merchant.get_vetting_status_display()),
+                    ", ".join(tag.name for tag in merchant.tags.all()),
+                    merchant.credit_code,
+                    contact.name if contact else "",
+                    contact.mobile if contact else "",
+                    timezone.localtime(last_visit).strftime("%Y-%m-%d") if last_visit else "",
+                    merchant.notes,
+                ]
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

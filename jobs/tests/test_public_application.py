@@ -38,13 +38,13 @@ def test_anyone_can_apply_and_gets_a_status_link(client):
     assert "已报名，等待初试" in body
 
 
-def test_second_submission_updates_the_first_and_says_so(client):
+def test_second_submission_with_the_same_student_number_is_refused_and_changes_nothing(client):
     posting = PostingFactory()
     client.post(reverse("jobs:apply", args=[posting.pk]), _data())
-    response = client.post(reverse("jobs:apply", args=[posting.pk]), _data(availability="只有5月2日"), follow=True)
-    assert Application.objects.count() == 1
-    assert Application.objects.get().availability == "只有5月2日"
-    assert "已更新原报名信息" in response.content.decode()
+    response = client.post(reverse("jobs:apply", args=[posting.pk]), _data(availability="只有5月2日"))
+    assert response.status_code == 409
+    assert "该学号已报名过此岗位" in response.content.decode()
+    assert Application.objects.get().availability == "5月1日至3日全天"
 
 
 def test_closed_posting_refuses_politely(client):
@@ -114,11 +114,15 @@ def test_gender_is_asked_only_when_the_criteria_need_it(client):
 
 
 def test_screened_application_can_no_longer_be_changed_by_the_student(client):
-    posting = PostingFactory()
-    ApplicationFactory(posting=posting, student_number="2025030101", screening="failed")
-    response = client.post(reverse("jobs:apply", args=[posting.pk]), _data())
+    application = ApplicationFactory(screening="failed")
+    token = application_status_token(application)
+    status = client.get(reverse("jobs:application-status", args=[token])).content.decode()
+    assert reverse("jobs:application-edit", args=[token]) not in status
+    response = client.post(reverse("jobs:application-edit", args=[token]), _data(name="改过的名字"))
     assert response.status_code == 400
     assert "已进入初试" in response.content.decode()
+    application.refresh_from_db()
+    assert application.name != "改过的名字"
 
 
 def test_public_pages_show_nothing_private(client):

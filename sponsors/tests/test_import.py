@@ -149,3 +149,70 @@ def test_export_follows_the_filter(client_for, officer):
     content = client_for(officer).get(reverse("sponsors:export"), {"stage": "signed"}).content
     names = [row[0] for row in load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True)]
     assert names == ["已签约的"]
+
+
+def test_export_writes_formula_like_text_as_text(client_for, minister):
+    MerchantFactory(name='=HYPERLINK("http://evil.example","点我")', address="@SUM(1+1)", notes="-1+2")
+    content = client_for(minister).get(reverse("sponsors:export")).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    row = {header.value: cell for header, cell in zip(sheet[1], sheet[2], strict=True)}
+    assert row["名称"].value == '\'=HYPERLINK("http://evil.example","点我")'
+    assert row["地址"].value == "'@SUM(1+1)"
+    assert row["备注"].value == "'-1+2"
+    assert {row[name].data_type for name in ("名称", "地址", "备注")} == {"s"}
+
+
+def _workbook_bytes(build) -> bytes:
+    workbook = Workbook()
+    build(workbook.active)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_that_unpacks_too_big_is_refused_before_it_is_read(client_for, minister):
+    import zipfile
+
+    plain = _workbook_bytes(lambda sheet: (sheet.append(["名称"]), sheet.append(["康师傅"])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in source.infolist():
+            bomb.writestr(member, source.read(member))
+        with bomb.open("xl/media/image1.png", "w") as padding:  # 60 MB of zeros, a few KB packed
+            for _ in range(60):
+                padding.write(bytes(1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    message = _error_for(client_for(minister), SimpleUploadedFile("名单.xlsx", buffer.getvalue()))
+    assert "解压后超过 50 MB" in message
+    assert Merchant.objects.count() == 0
+
+
+def test_xlsx_whose_sheet_declares_too_many_rows_or_columns_is_refused(client_for, minister):
+    client = client_for(minister)
+
+    def tall(sheet):
+        sheet.append(["名称"])
+        sheet["A1048576"] = "康师傅"
+
+    def wide(sheet):
+        sheet.append(["名称"])
+        sheet["XFD2"] = "x"
+
+    tall_message = _error_for(client, SimpleUploadedFile("名单.xlsx", _workbook_bytes(tall)))
+    assert "使用范围到第 1048576 行" in tall_message and "最多导入 2000 行" in tall_message
+    assert "使用范围有 16384 列" in _error_for(client, SimpleUploadedFile("名单.xlsx", _workbook_bytes(wide)))
+    assert Merchant.objects.count() == 0
+
+
+def test_xlsx_with_formatted_empty_rows_below_the_data_still_imports(client_for, minister):
+    from openpyxl.styles import Font
+
+    def formatted(sheet):
+        sheet.append(["名称"])
+        sheet.append(["康师傅"])
+        sheet["A3000"].font = Font(bold=True)
+
+    response = client_for(minister).post(
+        reverse("sponsors:import"), {"file": SimpleUploadedFile("名单.xlsx", _workbook_bytes(formatted))}
+    )
+    assert [row.name for row in response.context["plan"]] == ["康师傅"]
