@@ -171,6 +171,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A request that queues a task must not hang on a broker that does not answer: fail
+    # fast and let the outbox sweep send it later (outreach.tasks.enqueue).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -183,11 +188,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Notification e-mail is an outbox (README, "Delivery guarantees"). A sender's claim lasts the
+# lease, longer than a task may run (CELERY_TASK_TIME_LIMIT), and doubles with each attempt;
+# the sweep sends what is due every NOTIFICATION_SWEEP_SECONDS.
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=60.0)
 # Periodic tasks (Asia/Shanghai times). Each task is idempotent: a reminder is sent once.
 CELERY_BEAT_SCHEDULE = {
     "fulfilment-reminders": {
         "task": "events.tasks.send_fulfilment_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "notification-sweep": {
+        "task": "outreach.tasks.sweep_notifications",
+        "schedule": NOTIFICATION_SWEEP_SECONDS,
     },
 }
 
