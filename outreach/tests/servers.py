@@ -1,14 +1,16 @@
 """Throwaway servers that a test starts and stops itself (never the shared ones)."""
 
+import os
 import shutil
 import socket
 import subprocess
 import time
 from contextlib import contextmanager
 
+import kombu.pools
 import pytest
-from conftest import require
 
+from conftest import require
 from outreach.celery import app as celery_app
 
 
@@ -70,9 +72,11 @@ def private_redis(tmp_path):
 
 
 def _drop_connections() -> None:
+    """Forget the pooled broker connections, so the next task is queued on the new URL."""
     celery_app.pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 @contextmanager
@@ -80,12 +84,20 @@ def celery_broker(url: str):
     """Make this process queue tasks on `url` for real (the test settings run them eagerly)."""
     conf = celery_app.conf
     saved = conf.task_always_eager, conf.broker_url, conf.broker_transport_options
+    saved_environ = os.environ.get("CELERY_BROKER_URL")
     _drop_connections()
+    # Celery reads the URL from the environment before its configuration.
+    os.environ["CELERY_BROKER_URL"] = url
     conf.task_always_eager = False
     conf.broker_url = url
     conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 10}
+    assert conf.broker_write_url == url, "tasks would go to another broker"
     try:
         yield
     finally:
         _drop_connections()
         conf.task_always_eager, conf.broker_url, conf.broker_transport_options = saved
+        if saved_environ is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_environ
