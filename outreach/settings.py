@@ -154,6 +154,8 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=8 * 1024 * 1024)
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="外联部工作台 <outreach@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An SMTP server that stops answering fails the send (kept, retried) rather than holding a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Celery: Redis in production; kombu's filesystem transport when no broker is set,
 # which works across processes, so `make run` has a real worker and beat with no server.
