@@ -19,7 +19,7 @@ class MemberAdmin(SimpleHistoryAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "created_at", "read_at", "emailed_at"]
+    list_display = ["title", "recipient", "created_at", "read_at", "sent_at", "attempts"]
     list_select_related = ["recipient"]
     search_fields = ["title", "key"]
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -106,6 +108,24 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def undelivered(self):
+        """E-mails asked for and not (yet) sent: the minister's list of what did not go out."""
+        return self.filter(email_requested=True, sent_at__isnull=True)
+
+    def due_for_email(self, now=None):
+        """Unsent e-mails a sender may claim now: never claimed, or the last claim's lease has
+        run out. The lease doubles with each attempt (backoff); after the last attempt the
+        row waits for the minister's resend."""
+        now = now or timezone.now()
+        lease = timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+        expired = models.Q(claimed_at__isnull=True)
+        for attempts in range(1, settings.NOTIFICATION_MAX_ATTEMPTS):
+            expired |= models.Q(attempts=attempts, claimed_at__lt=now - lease * 2 ** (attempts - 1))
+        return self.undelivered().filter(expired, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
+
+    def for_undelivered_list(self):
+        return self.undelivered().select_related("recipient__user").order_by("created_at", "pk")
+
 
 class Notification(TimeStampedModel):
     """A message to one member, shown in the app and (optionally) e-mailed.
@@ -123,7 +143,12 @@ class Notification(TimeStampedModel):
     url = models.CharField(_("链接"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     email_requested = models.BooleanField(_("发送邮件"), default=True)
-    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    # Delivery (README, "Delivery guarantees"): a sender claims the row with a lease, sends,
+    # then stamps sent_at; a claim whose lease ran out without sent_at is sent again.
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近的错误"), blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -135,6 +160,19 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def delivery_status(self) -> str:
+        if self.sent_at:
+            return _("已发送")
+        if self.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            return _("已放弃，等待重发")
+        if self.last_error:
+            return _("等待重试")
+        lease = timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+        if self.claimed_at and self.claimed_at > timezone.now() - lease:
+            return _("正在发送")
+        return _("等待重试") if self.attempts else _("等待发送")
 
 
 # --- The department's own record (issue 6): semesters, recruitment, training, meetings,

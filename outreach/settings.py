@@ -221,6 +221,8 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=8 * 1024 * 1024)
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="外联部工作台 <outreach@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An SMTP server that stops answering fails the send (kept, retried) rather than holding a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Celery: Redis in production; kombu's filesystem transport when no broker is set,
 # which works across processes, so `make run` has a real worker and beat with no server.
@@ -238,6 +240,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A request that queues a task must not hang on a broker that does not answer: fail
+    # fast and let the outbox sweep send it later (outreach.tasks.enqueue).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -250,11 +257,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Notification e-mail is an outbox (README, "Delivery guarantees"). A sender's claim lasts the
+# lease, longer than a task may run (CELERY_TASK_TIME_LIMIT), and doubles with each attempt;
+# the sweep sends what is due every NOTIFICATION_SWEEP_SECONDS.
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=60.0)
 # Periodic tasks (Asia/Shanghai times). Each task is idempotent: a reminder is sent once.
 CELERY_BEAT_SCHEDULE = {
     "fulfilment-reminders": {
         "task": "events.tasks.send_fulfilment_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "notification-sweep": {
+        "task": "outreach.tasks.sweep_notifications",
+        "schedule": NOTIFICATION_SWEEP_SECONDS,
     },
 }
 

@@ -1,36 +1,42 @@
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
+from celery.app.task import Task
+from kombu.exceptions import OperationalError
 
-from .models import Notification
-from .services import notification_claim_for_email
+from . import services
 
 logger = logging.getLogger(__name__)
 
+# What a broker that is down or unreachable raises when a task is queued without retrying.
+BROKER_ERRORS = (OperationalError, ConnectionError, TimeoutError, OSError)
 
-@shared_task(
-    bind=True,
-    autoretry_for=(ConnectionError, OSError),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=5,
-)
-def deliver_notification(self, notification_id: int) -> None:
-    """E-mail one notification. The conditional update makes a second run a no-op."""
-    if not notification_claim_for_email(notification_id=notification_id):
-        return
-    notification = Notification.objects.select_related("recipient__user").get(pk=notification_id)
+
+def enqueue(task: Task, *args) -> bool:
+    """Queue a task from a request (or any path that must not fail with the broker).
+
+    Returns False, with a warning in the log, when the broker does not take it now: the caller
+    must have written a row that a periodic sweep turns into the task's work later (an outbox).
+    It never retries, and the broker's connect timeout is short (settings), so a request never
+    hangs on a broker that is down.
+    """
     try:
-        send_mail(
-            subject=f"[{settings.DEPARTMENT_NAME}] {notification.title}",
-            message=notification.body,
-            from_email=None,
-            recipient_list=[notification.recipient.user.email],
-        )
-    except Exception:
-        # Give the claim back so the retry can send it.
-        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
-        logger.exception("Could not e-mail notification %s", notification_id)
-        raise
+        task.apply_async(args=args, retry=False)
+    except BROKER_ERRORS as exc:
+        logger.warning("The broker did not take %s%r, the sweep will: %s", task.name, args, exc)
+        return False
+    return True
+
+
+# No Celery retries: a failed send stays on the row and the sweep tries again, with backoff.
+@shared_task
+def deliver_notification(notification_id: int) -> bool:
+    """E-mail one notification. The conditional claim makes a second run a no-op."""
+    return services.notification_send_email(notification_id=notification_id)
+
+
+@shared_task
+def sweep_notifications() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): send the e-mails that are due, e.g. queued while
+    the broker was down, or claimed by a worker that died or failed."""
+    return services.notifications_sweep()

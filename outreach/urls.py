@@ -15,6 +15,8 @@ urlpatterns = [
     path("notifications/read/", views.notification_read, name="notification-read"),
     # Before Django's own: the same page and name, throttled.
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("notifications/undelivered/", views.notification_undelivered, name="notification-undelivered"),
+    path("notifications/<int:pk>/resend/", views.notification_resend_view, name="notification-resend"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The public job pages switch language too, so switching needs no login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

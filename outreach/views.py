@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,8 +18,8 @@ from django_ratelimit.core import is_ratelimited
 from . import health
 from .clientip import client_ip
 from .models import Notification
-from .permissions import require_member
-from .services import notification_mark_read
+from .permissions import require_member, require_minister
+from .services import notification_mark_read, notification_resend
 
 
 @require_GET
@@ -90,6 +91,26 @@ def _client_ip_key(group: str, request: HttpRequest) -> str:
 
 def _email_key(group: str, request: HttpRequest) -> str:
     return request.POST.get("email", "").strip().lower()
+
+
+@require_GET
+def notification_undelivered(request: HttpRequest) -> HttpResponse:
+    require_minister(request, _("只有部长可以查看未送达的邮件。"))
+    page = Paginator(Notification.objects.for_undelivered_list(), 30).get_page(request.GET.get("page"))
+    return render(request, "outreach/notification_undelivered.html", {"page_obj": page})
+
+
+@require_POST
+def notification_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = require_minister(request, _("只有部长可以重发邮件。"))
+    notification = get_object_or_404(Notification.objects.undelivered(), pk=pk)
+    try:
+        notification_resend(notification=notification, member=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已安排重发给 %(name)s。") % {"name": notification.recipient.display_name})
+    return redirect("notification-undelivered")
 
 
 @login_not_required
