@@ -7,6 +7,6 @@ class OutreachConfig(AppConfig):
     verbose_name = _("外联部")
 
     def ready(self) -> None:
-        from .scoring import register_department_metrics
+        from .department.scoring import register_department_metrics
 
         register_department_metrics()

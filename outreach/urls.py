@@ -22,7 +22,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("department/", include("outreach.department_urls")),
+    path("department/", include("outreach.department.urls")),
     path("sponsors/", include("sponsors.urls")),
     path("events/", include("events.urls")),
     path("jobs/", include("jobs.urls")),

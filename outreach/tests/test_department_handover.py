@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from outreach import contributions
 from outreach.contributions import Handover
-from outreach.department_services import handover_run
+from outreach.department.services import handover_run
 from outreach.roles import Role
 from outreach.tests.factories import MemberFactory
 

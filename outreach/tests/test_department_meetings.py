@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach.department_queries import agenda_candidates, student_organisations
-from outreach.department_services import experience_share_create
+from outreach.department.queries import agenda_candidates, student_organisations
+from outreach.department.services import experience_share_create
 from outreach.roles import Role
 from outreach.tests.department_factories import MeetingFactory
 from outreach.tests.factories import MemberFactory

@@ -326,7 +326,7 @@ def test_training_materials_are_uploaded(client_for, vice_minister, settings, tm
 
 
 def test_current_semester_comes_from_todays_date():
-    from outreach.department_services import semester_current
+    from outreach.department.services import semester_current
 
     semester = semester_current()
     today = timezone.localdate()

@@ -3,10 +3,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from outreach import contributions, scoring
+from outreach import contributions
 from outreach.contributions import Metric
-from outreach.department_queries import members_for_scoring
-from outreach.department_services import score_adjustment_create, score_rule_save, semester_current
+from outreach.department import scoring
+from outreach.department.queries import members_for_scoring
+from outreach.department.services import score_adjustment_create, score_rule_save, semester_current
 from outreach.models import AttendanceStatus, ScoreRule
 from outreach.tests.department_factories import (
     MeetingAttendanceFactory,

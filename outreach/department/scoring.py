@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from .contributions import METRICS, Metric, register_metric
+from ..contributions import METRICS, Metric, register_metric
 
 # --- The department's own metrics, registered in OutreachConfig.ready()
 
@@ -30,7 +30,7 @@ def _attendance_counter(model, date_field: str, status: str):
 
 
 def _shares(start: date, end: date) -> dict[int, int]:
-    from .models import ExperienceShare
+    from ..models import ExperienceShare
 
     rows = (
         ExperienceShare.objects.filter(
@@ -43,7 +43,7 @@ def _shares(start: date, end: date) -> dict[int, int]:
 
 
 def _submissions(start: date, end: date) -> dict[int, int]:
-    from .models import Submission
+    from ..models import Submission
 
     rows = (
         Submission.objects.filter(assignment__due_date__range=(start, end)).values("member_id").annotate(n=Count("id"))
@@ -54,7 +54,7 @@ def _submissions(start: date, end: date) -> dict[int, int]:
 def _submissions_late(start: date, end: date) -> dict[int, int]:
     from django.db.models import F
 
-    from .models import Submission
+    from ..models import Submission
 
     rows = (
         Submission.objects.filter(assignment__due_date__range=(start, end), submitted_on__gt=F("assignment__due_date"))
@@ -65,7 +65,7 @@ def _submissions_late(start: date, end: date) -> dict[int, int]:
 
 
 def _assignment_points(start: date, end: date) -> dict[int, int]:
-    from .models import Submission
+    from ..models import Submission
 
     rows = (
         Submission.objects.filter(assignment__due_date__range=(start, end), score__isnull=False)
@@ -76,7 +76,7 @@ def _assignment_points(start: date, end: date) -> dict[int, int]:
 
 
 def register_department_metrics() -> None:
-    from .models import AttendanceStatus, MeetingAttendance, TrainingAttendance
+    from ..models import AttendanceStatus, MeetingAttendance, TrainingAttendance
 
     for status, code, label in [
         (AttendanceStatus.PRESENT, "training_present", _("培训出席")),
@@ -150,7 +150,7 @@ def score_cards(semester, members, counts: dict[str, dict[int, int]] | None = No
     A rule whose metric no app registers scores 0 (and says so), rather than failing:
     the other apps may be installed later than the rule was written.
     """
-    from .models import ScoreAdjustment, ScoreRule
+    from ..models import ScoreAdjustment, ScoreRule
 
     members = list(members)
     rules = list(ScoreRule.objects.filter(active=True).order_by("metric"))

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import contributions, roles
-from .models import (
+from .. import contributions, roles
+from ..models import (
     Assignment,
     AttendanceStatus,
     Candidate,
@@ -29,8 +29,8 @@ from .models import (
     TrainingAttendance,
     TrainingSession,
 )
-from .roles import Role
-from .services import member_create, member_set_role, notify
+from ..roles import Role
+from ..services import member_create, member_set_role, notify
 
 # --- Semesters
 

@@ -5,9 +5,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from . import roles
-from .models import Member
-from .permissions import require_leader, require_member, require_minister, require_writer  # noqa: F401 (used by the views)
+from .. import roles
+from ..models import Member
+from ..permissions import require_leader, require_member, require_minister, require_writer  # noqa: F401 (used by the views)
 
 
 def may_see_score_of(request: HttpRequest, member: Member) -> bool:

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import department_queries as queries
-from . import department_services as services
-from . import roles, scoring
-from .department_forms import (
+from .. import roles
+from ..models import Assignment, Candidate, Meeting, Member, ScoreRule, Semester, Submission, Team, TrainingSession
+from . import queries, scoring, services
+from .forms import (
     AcceptForm,
     AssignmentForm,
     AttendanceForm,
@@ -32,7 +32,7 @@ from .department_forms import (
     TeamForm,
     TrainingSessionForm,
 )
-from .department_permissions import (
+from .permissions import (
     get_member_for_score,
     may_see_score_of,
     require_leader,
@@ -40,7 +40,6 @@ from .department_permissions import (
     require_minister,
     require_writer,
 )
-from .models import Assignment, Candidate, Meeting, Member, ScoreRule, Semester, Submission, Team, TrainingSession
 
 
 def _form_error(form, exc: ValidationError) -> None:
@@ -509,13 +508,13 @@ def handover(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("交接完成：%(summary)s。") % {"summary": summary})
             return redirect(form.cleaned_data["to_member"])
-    from .contributions import HANDOVERS
+    from ..contributions import HANDOVERS
 
     return render(request, "outreach/handover_form.html", {"form": form, "handovers": HANDOVERS.values()})
 
 
 def _handover_labels(moved: dict[str, int]):
-    from .contributions import HANDOVERS
+    from ..contributions import HANDOVERS
 
     return [(str(HANDOVERS[code].label), n) for code, n in moved.items()]
 

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from . import scoring
-from .contributions import METRICS
-from .models import (
+from events.queries import joint_events_by_organisation
+from sponsors.models import Merchant, MerchantKind, Visit
+
+from ..contributions import METRICS
+from ..models import (
     Assignment,
     Candidate,
     ExperienceShare,
@@ -18,7 +20,8 @@ from .models import (
     TrainingAttendance,
     TrainingSession,
 )
-from .roles import Role
+from ..roles import Role
+from . import scoring
 
 # The numbers a member page shows, in this order, when the app that provides them is installed.
 MEMBER_PAGE_METRICS = [
@@ -143,7 +146,6 @@ def meeting_shares(meeting: Meeting) -> QuerySet[ExperienceShare]:
 def agenda_candidates(meeting: Meeting) -> list:
     """Lessons logged on visits since the meeting before this one, not yet shared at a meeting:
     candidates for this meeting's agenda."""
-    from sponsors.models import Visit
 
     previous = Meeting.objects.filter(date__lt=meeting.date).order_by("-date").values_list("date", flat=True).first()
     qs = Visit.objects.exclude(lesson="").filter(visited_at__date__lte=meeting.date)
@@ -179,13 +181,7 @@ def assignments_for_list() -> QuerySet[Assignment]:
 
 def student_organisations() -> list[tuple[object, list]]:
     """Brother schools' student organisations with the joint events held with each."""
-    from sponsors.models import Merchant, MerchantKind
-
     orgs = list(Merchant.objects.filter(kind=MerchantKind.STUDENT_ORG).select_related("owner").order_by("name"))
-    try:
-        from events.queries import joint_events_by_organisation
-    except ImportError:
-        return [(org, None) for org in orgs]
     events = joint_events_by_organisation([org.pk for org in orgs])
     return [(org, list(events.get(org.pk, []))) for org in orgs]
 

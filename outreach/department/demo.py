@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .demo import members
-from .department_services import semester_current
-from .models import (
+from sponsors.models import Merchant
+
+from ..demo import members
+from ..models import (
     Assignment,
     AttendanceStatus,
     ExperienceShare,
@@ -20,6 +21,7 @@ from .models import (
     TrainingKind,
     TrainingSession,
 )
+from .services import semester_current
 
 TRAININGS = [
     ("外联部工作介绍与礼仪", TrainingKind.LECTURE, "林晓峰", "学生活动中心 201"),
@@ -99,10 +101,6 @@ def _status(i: int, j: int) -> str:
 
 def _merchant_for(hint: str):
     if not hint:
-        return None
-    try:
-        from sponsors.models import Merchant
-    except ImportError:
         return None
     return (
         Merchant.objects.filter(industry__name__contains=hint).order_by("pk").first()

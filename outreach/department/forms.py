@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .contributions import METRICS
-from .models import (
+from sponsors.models import Merchant, Visit
+
+from ..contributions import METRICS
+from ..models import (
     Assignment,
     AttendanceStatus,
     Candidate,
@@ -18,7 +20,7 @@ from .models import (
     Team,
     TrainingSession,
 )
-from .roles import Role
+from ..roles import Role
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -138,11 +140,9 @@ class ExperienceShareForm(forms.ModelForm):
 
     def __init__(self, *args, member_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from sponsors.models import Merchant
 
         self.fields["member"].queryset = member_choices if member_choices is not None else Member.objects.active()
         self.fields["merchant"].queryset = Merchant.objects.order_by("name")
-        from sponsors.models import Visit
 
         # Shares are told at the weekly meeting about recent visits; older ones clutter the list.
         since = timezone.now() - datetime.timedelta(days=180)

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import department_views as views
+from . import views
 
 app_name = "outreach"
 
