@@ -128,6 +128,8 @@ def _display(field: models.Field, value) -> str:
         return str(_("是") if value else _("否"))
     if isinstance(value, datetime):
         return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(field, models.DecimalField):
+        value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
     if isinstance(value, Decimal | int) or hasattr(value, "isoformat"):
         return str(formats.localize(value))
     return str(value)
