@@ -1,8 +1,8 @@
 """Optimistic locking for the rows two people edit at once (merchants, contracts, postings...).
 
-Every write of a versioned row goes through `save_changed`: a conditional UPDATE claims the
-row at the version the user loaded (and, for a status change, at the status it starts from),
-then only the changed columns are saved. The second of two concurrent saves finds no row at
+Every write of a versioned row goes through `save_changed`: it claims the row at the version
+the user loaded (and, for a status change, at the status it starts from), then saves only
+the changed columns and the next version. The second of two concurrent saves finds no row at
 its version and gets `StaleObjectError` instead of writing its stale copy over the first.
 """
 
@@ -49,28 +49,34 @@ def save_changed(
     """Save `fields` of `instance` (plus version and updated_at) if the row is still at
     `expected_version` (None: at any version) and matches `where`; else StaleObjectError.
 
-    The claim's UPDATE keeps the row locked until the transaction ends, so nobody writes
-    between it and the save. The other columns are read back from the row first: the
-    instance, and the history row django-simple-history makes from it on save, are then
-    the row as it now is, never a stale copy of what others changed meanwhile."""
+    The claim is a SELECT ... FOR UPDATE of the row at that version: PostgreSQL waits for a
+    concurrent writer and re-checks the condition on the row it left, so of two saves at
+    one version only the first finds it. The row stays locked until the transaction ends,
+    and the other columns are read back in the same query: the instance, and the history
+    row django-simple-history makes from it on save, are the row as it now is, never a
+    stale copy of what others changed meanwhile. (One UPDATE, not a claiming UPDATE and
+    then the save: a second UPDATE of a row the transaction already changed re-checks its
+    foreign keys and can deadlock with a transaction holding the parent row.)"""
     model = type(instance)
     fields = list(dict.fromkeys(fields))
-    claim = model._base_manager.filter(pk=instance.pk)
+    claim = model._base_manager.select_for_update()
     if expected_version is not None:
         claim = claim.filter(version=expected_version)
     if where is not None:
         claim = claim.filter(where)
+    changed = {model._meta.get_field(name).attname for name in fields}
+    others = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.attname not in changed and field.name != "updated_at"
+    ]
     with transaction.atomic():
-        if claim.update(version=F("version") + 1) != 1:
-            raise StaleObjectError
-        changed = {model._meta.get_field(name).attname for name in fields}
-        others = [
-            field.attname
-            for field in model._meta.concrete_fields
-            if not field.primary_key and field.attname not in changed and field.name != "updated_at"
-        ]
-        instance.refresh_from_db(fields=others)
-        instance.save(update_fields=[*fields, "updated_at"])
+        try:
+            instance.refresh_from_db(fields=others, from_queryset=claim)
+        except model.DoesNotExist:
+            raise StaleObjectError from None
+        instance.version += 1
+        instance.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def bump_version() -> dict:
