@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -178,3 +178,46 @@ def stale_changes(form: forms.BaseForm, instance: Versioned, *, expected_version
             )
         )
     return changes
+
+
+# --- Admin
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """The admin's change form: refused, with the message, when the row changed since it was shown."""
+
+    # Not `version`: the admin may not name a non-editable model field in its form.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # From the row, not the instance: the history page's "revert" form shows an old copy.
+            rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+            self.initial["loaded_version"] = rows.values_list("version", flat=True).first()
+
+    def clean(self):
+        data = super().clean()
+        version = data.get("loaded_version")
+        if self.instance.pk and version is not None:
+            rows = type(self.instance)._base_manager.filter(pk=self.instance.pk, version=version)
+            if connection.in_atomic_block:  # the change view's transaction: hold the row until saved
+                rows = rows.select_for_update()
+            if not list(rows.values_list("pk", flat=True)):
+                raise StaleObjectError
+        return data
+
+
+class VersionedAdmin:
+    """ModelAdmin mixin (before SimpleHistoryAdmin): a change writes the form's fields with
+    save_changed, at the version the form was shown with."""
+
+    form = VersionedAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        obj._history_user = request.user
+        fields = [field.name for field in type(obj)._meta.concrete_fields if field.name in form.fields]
+        save_changed(obj, fields=fields, expected_version=form.cleaned_data.get("loaded_version"))
+        return None

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from outreach.locking import VersionedAdmin
+
 from .models import Contact, FollowUp, Industry, Merchant, StageChange, Tag, Visit, VisitPhoto
 
 
@@ -21,7 +23,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Merchant)
-class MerchantAdmin(SimpleHistoryAdmin):
+class MerchantAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "industry", "stage", "vetting_status", "owner"]
     list_filter = ["stage", "vetting_status", "kind", "industry"]
     search_fields = ["name", "phone", "contacts__name"]
@@ -47,7 +49,7 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["description", "merchant", "owner", "due_on", "done_at"]
     list_filter = ["due_on"]
     list_select_related = ["merchant", "owner"]

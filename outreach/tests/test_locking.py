@@ -4,9 +4,11 @@ from functools import partial
 
 import pytest
 from django.db.models import Q
+from django.urls import reverse
 
 from outreach.locking import StaleObjectError, save_changed
 from outreach.tests.concurrency import run_at_once
+from outreach.tests.factories import UserFactory
 from sponsors.models import Merchant, Stage
 from sponsors.tests.factories import MerchantFactory
 
@@ -67,3 +69,46 @@ def test_of_two_concurrent_saves_at_the_same_version_exactly_one_wins(postgres):
         assert row.name == ("名字一" if outcome["first"] == "saved" else "名字二")
         assert row.version == 2
         assert row.history.count() == 2  # created, then the one save that won
+
+
+def _admin_data(merchant, **changes):
+    data = {
+        "name": merchant.name,
+        "kind": merchant.kind,
+        "industry": merchant.industry_id or "",
+        "district": merchant.district,
+        "address": merchant.address,
+        "phone": merchant.phone,
+        "website": merchant.website,
+        "owner": merchant.owner_id or "",
+        "notes": merchant.notes,
+        "credit_code": merchant.credit_code,
+        "loaded_version": merchant.version,
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_admin_refuses_a_change_form_shown_before_someone_else_saved(client):
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    merchant = MerchantFactory(name="周黑鸭", notes="")
+    url = reverse("admin:sponsors_merchant_change", args=[merchant.pk])
+    assert 'name="loaded_version" value="1"' in client.get(url).content.decode()
+    Merchant.objects.filter(pk=merchant.pk).update(notes="老板姓王", version=2)
+
+    response = client.post(url, _admin_data(merchant, name="周黑鸭(旧)"))
+    assert response.status_code == 200
+    assert "此记录已被他人修改，请刷新后重试" in response.content.decode()
+    assert Merchant.objects.get(pk=merchant.pk).name == "周黑鸭"
+
+    merchant.refresh_from_db()
+    response = client.post(url, _admin_data(merchant, name="周黑鸭(街道口店)"))
+    assert response.status_code == 302
+    row = Merchant.objects.get(pk=merchant.pk)
+    assert (row.name, row.notes, row.version) == ("周黑鸭(街道口店)", "老板姓王", 3)
+    assert row.history.order_by("-history_date", "-history_id").first().history_user == admin_user

@@ -159,6 +159,8 @@ def test_stage_button_on_a_stale_page_says_so(client_for, minister, vice_ministe
 def test_vetting_from_a_page_opened_before_an_edit_is_refused(client_for, minister):
     merchant = MerchantFactory()
     version = merchant.version
+    page = client_for(minister).get(merchant.get_absolute_url()).content.decode()
+    assert f'name="version" value="{version}"' in page and 'name="from_stage" value="prospect"' in page
     merchant_update(merchant=Merchant.objects.get(pk=merchant.pk), by=minister, credit_code="91420100MA4KXXXX0D")
     response = client_for(minister).post(
         reverse("sponsors:merchant-vetting", args=[merchant.pk]),
