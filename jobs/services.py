@@ -1,4 +1,3 @@
-from contextlib import suppress
 from dataclasses import dataclass
 
 from django.core import signing
@@ -131,19 +130,12 @@ def application_submit(*, posting: Posting, data: dict) -> ApplyResult:
     for field, value in values.items():
         setattr(application, field, value)
     application.full_clean()
-    if existing:
-        # Only while nobody has screened it: a screener's verdict is never written back to pending.
-        try:
-            save_changed(application, fields=values, expected_version=None, where=Q(screening=Screening.PENDING))
-        except StaleObjectError as exc:
-            raise ValidationError(_("您的报名已进入初试，不能再修改；如需更正请联系外联部。")) from exc
-        return ApplyResult(application=application, updated=True)
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:  # a simultaneous first submission won the race
         raise ValidationError(_("您已提交过报名，请刷新页面后再试。")) from exc
-    return ApplyResult(application=application, updated=False)
+    return ApplyResult(application=application, updated=existing is not None)
 
 
 def application_status_token(application: Application) -> str:
@@ -254,8 +246,10 @@ def application_record_outcome(
         and posting.applications.filter(outcome=Outcome.HIRED).count() >= posting.headcount
     ):
         posting.status = PostingStatus.FILLED
-        with suppress(StaleObjectError):  # closed meanwhile: it stays closed
+        try:
             save_changed(posting, fields=["status"], expected_version=None, where=Q(status=PostingStatus.OPEN))
+        except StaleObjectError:
+            posting.refresh_from_db()  # closed meanwhile: it stays closed
     return application
 
 

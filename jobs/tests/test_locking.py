@@ -4,13 +4,11 @@ import datetime
 from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.models import Application, Posting, PostingStatus, Screening
-from jobs.services import application_screen, application_submit, posting_save, posting_set_status
-from outreach.locking import StaleObjectError
+from jobs.models import Application, Outcome, Posting, PostingStatus, Screening
+from jobs.services import application_record_outcome, application_screen, posting_save, posting_set_status
 from outreach.tests.concurrency import run_at_once
 
 from .factories import ApplicationFactory, PostingFactory
@@ -84,25 +82,18 @@ def test_the_status_buttons_of_a_stale_page_are_refused(client_for, vice_ministe
     assert STALE in response.content.decode()
 
 
-def _student_update(application, **changes):
-    data = {
-        "name": application.name,
-        "student_number": application.student_number,
-        "class_major": application.class_major,
-        "mobile": application.mobile,
-        "availability": application.availability,
-        "consent": True,
-    }
-    data.update(changes)
-    return data
-
-
-def test_screening_an_application_the_student_changed_since_the_page_was_shown_is_refused(client_for, officer):
-    application = ApplicationFactory(availability="三天全天")
+def test_screening_from_a_page_shown_before_another_screener_saved_is_refused(client_for, officer, vice_minister):
+    application = ApplicationFactory()
     client = client_for(officer)
     page = client.get(reverse("jobs:screening", args=[application.posting_id])).content.decode()
     assert f'name="version" value="{application.version}"' in page
-    application_submit(posting=application.posting, data=_student_update(application, availability="只有5月1日"))
+    application_screen(
+        application=Application.objects.get(pk=application.pk),
+        member=vice_minister,
+        passed=False,
+        criteria_met=[],
+        note="三天不能全勤",
+    )
 
     response = client.post(
         reverse("jobs:application-screen", args=[application.pk]),
@@ -111,33 +102,42 @@ def test_screening_an_application_the_student_changed_since_the_page_was_shown_i
     )
     assert STALE in response.content.decode()
     row = Application.objects.get(pk=application.pk)
-    assert (row.screening, row.availability) == (Screening.PENDING, "只有5月1日")
+    assert (row.screening, row.screening_note, row.screened_by) == (Screening.FAILED, "三天不能全勤", vice_minister)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_student_updating_at_the_moment_of_screening_never_undoes_it(postgres, officer):
+def test_two_screeners_at_the_same_moment_never_silently_overwrite_each_other(postgres, officer, vice_minister):
     posting = PostingFactory()
     for attempt in range(10):
         application = ApplicationFactory(posting=posting)
-        screened = Application.objects.get(pk=application.pk)
+        first, second = (Application.objects.get(pk=application.pk) for _ in range(2))
         outcome = run_at_once(
-            screen=partial(
-                application_screen, application=screened, member=officer, passed=True, criteria_met=[], note="形象好"
+            passed=partial(
+                application_screen, application=first, member=officer, passed=True, criteria_met=[], note="形象好"
             ),
-            student=partial(
-                _submit_or_refused, posting, _student_update(application, availability=f"五一三天({attempt})")
+            failed=partial(
+                application_screen,
+                application=second,
+                member=vice_minister,
+                passed=False,
+                criteria_met=[],
+                note="不全勤",
             ),
         )
+        assert sorted(outcome.values()) == ["refused", "saved"], f"try {attempt}: {outcome}"
         row = Application.objects.get(pk=application.pk)
-        if outcome["screen"] == "saved":
-            assert row.screening == Screening.PASSED, f"try {attempt}: the student's update undid the screening"
-        if outcome["student"] == "saved":
-            assert row.availability == f"五一三天({attempt})"
+        winner = "passed" if outcome["passed"] == "saved" else "failed"
+        assert (row.screening, row.version) == (winner, 2)
 
 
-def _submit_or_refused(posting, data):
-    """The student's resubmission; its "already screened" refusal counts as refused."""
-    try:
-        application_submit(posting=posting, data=data)
-    except ValidationError as error:
-        raise StaleObjectError(error.messages[0]) from error
+def test_a_stale_outcome_is_refused(client_for, vice_minister):
+    application = ApplicationFactory(screening=Screening.PASSED, sent_at=timezone.now())
+    shown_version = application.version
+    application_record_outcome(application=application, outcome=Outcome.HIRED, feedback="积极主动")
+    response = client_for(vice_minister).post(
+        reverse("jobs:application-outcome", args=[application.pk]),
+        {"outcome": "not_hired", "worked": "unknown", "feedback": "", "version": shown_version},
+        follow=True,
+    )
+    assert STALE in response.content.decode()
+    assert Application.objects.get(pk=application.pk).outcome == Outcome.HIRED
