@@ -5,6 +5,7 @@ from functools import partial
 import pytest
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 
 from outreach.locking import StaleObjectError, save_changed
 from outreach.tests.concurrency import run_at_once
@@ -38,7 +39,10 @@ def test_a_save_at_an_old_version_is_refused_and_writes_nothing():
     records = merchant.history.count()
     with pytest.raises(StaleObjectError) as refused:
         save_changed(stale, fields=["name"], expected_version=1)
-    assert refused.value.messages == ["此记录已被他人修改，请刷新后重试"]
+    with translation.override("zh-hans"):
+        assert refused.value.messages == ["此记录已被他人修改，请刷新后重试"]
+    with translation.override("en"):
+        assert refused.value.messages == ["This record was changed by someone else; please reload and try again."]
     row = Merchant.objects.get(pk=merchant.pk)
     assert (row.name, row.version) == ("绝味鸭脖", 2)
     assert merchant.history.count() == records
