@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from outreach.locking import VersionedAdmin
@@ -32,6 +33,7 @@ class MerchantAdmin(VersionedAdmin, SimpleHistoryAdmin):
     inlines = [ContactInline]
     # Stage and vetting change through the app so each change is recorded the same way.
     readonly_fields = ["stage", "vetting_status", "vetted_by", "vetted_at", "blacklist_reason"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the app's form does
 
 
 class VisitPhotoInline(admin.TabularInline):
