@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from outreach.locking import VersionedAdmin
+
 from .models import (
     Amendment,
     Benefit,
@@ -84,7 +86,7 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(VersionedAdmin, SimpleHistoryAdmin):
     """Read mostly: the workflow (approval, signing, freezing) lives in the app, not here."""
 
     list_display = ["number", "merchant", "event", "cash_amount", "status", "signed_on"]

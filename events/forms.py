@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from outreach.locking import VersionedForm
 from outreach.models import Member
 from sponsors.models import Merchant, MerchantKind
 
@@ -135,7 +136,7 @@ class ContractFromPackageForm(_Form, forms.Form):
             self.fields["merchant"].initial = proposal.merchant_id
 
 
-class ContractForm(_Form, forms.ModelForm):
+class ContractForm(_Form, VersionedForm, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["merchant", "cash_amount", "payment_terms", "breach_terms", "union_signatory", "merchant_signatory"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from outreach.locking import Versioned
 from outreach.models import Member, TimeStampedModel
 from sponsors.models import Industry, Merchant
 
@@ -301,7 +302,7 @@ def private_upload(instance, filename: str) -> str:
     return f"private/events/{type(instance).__name__.lower()}/{timezone.localdate():%Y/%m}/{filename}"
 
 
-class Contract(TimeStampedModel):
+class Contract(Versioned, TimeStampedModel):
     number = models.CharField(_("合同编号"), max_length=20, unique=True)
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("活动"))
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("赞助方"))

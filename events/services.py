@@ -1,5 +1,6 @@
 """Every write of the events app: events, benefits, proposals, contracts, fulfilment, money, materials."""
 
+from contextlib import suppress
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -7,10 +8,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach import roles
+from outreach.locking import StaleObjectError, save_changed
 from outreach.models import Member
 from outreach.services import notify
 from sponsors.models import Merchant
@@ -232,13 +235,29 @@ def contract_create_from_package(*, package: ProposalPackage, merchant: Merchant
     return contract
 
 
-def contract_update(*, contract: Contract, **fields) -> Contract:
+def _save_contract(contract: Contract, *, fields, from_status, expected_version: int | None = None) -> Contract:
+    """Save these fields if the contract is still in `from_status` (and at `expected_version`,
+    when given): a stale page never writes `draft` back over a submitted contract."""
+    contract.full_clean()
+    statuses = [from_status] if isinstance(from_status, str) else list(from_status)
+    save_changed(contract, fields=fields, expected_version=expected_version, where=Q(status__in=statuses))
+    return contract
+
+
+def contract_update(*, contract: Contract, expected_version: int | None = None, **fields) -> Contract:
+    """Change a draft; refused when it is no longer at `expected_version` (the version the
+    form was shown with, by default the one `contract` was loaded at) or no longer a draft."""
     _check_editable(contract)
     if "merchant" in fields:
         _check_merchant(fields["merchant"])
     for name, value in fields.items():
         setattr(contract, name, value)
-    return _save(contract)
+    return _save_contract(
+        contract,
+        fields=fields,
+        from_status=ContractStatus.DRAFT,
+        expected_version=contract.version if expected_version is None else expected_version,
+    )
 
 
 def contract_clause_add(*, contract: Contract, benefit: Benefit, **overrides) -> Clause:
@@ -276,14 +295,14 @@ def _ministers() -> list[Member]:
     return list(Member.objects.active().with_role(roles.Role.MINISTER).select_related("user"))
 
 
-def contract_submit(*, contract: Contract, member: Member) -> Contract:
+def contract_submit(*, contract: Contract, member: Member, expected_version: int | None = None) -> Contract:
     if contract.status != ContractStatus.DRAFT:
         raise ValidationError(_("只有草稿状态的合同可以提交审批。"))
     if not contract.clauses.exists():
         raise ValidationError(_("合同至少需要一项权益条款。"))
     _check_merchant(contract.merchant)
     contract.status = ContractStatus.SUBMITTED
-    _save(contract)
+    _save_contract(contract, fields=["status"], from_status=ContractStatus.DRAFT, expected_version=expected_version)
     approvers = _ministers()
     if needs_advisor_signoff(contract):
         approvers += list(Member.objects.active().with_role(roles.Role.ADVISOR).select_related("user"))
@@ -302,16 +321,31 @@ def _approve_if_complete(contract: Contract) -> None:
         contract.status = ContractStatus.APPROVED
 
 
+def _lock(contract: Contract) -> None:
+    """Read the contract again, locked until the transaction ends: the minister and the
+    advisor approving at the same moment each see the other's approval before deciding
+    whether the contract is now approved."""
+    contract.refresh_from_db(from_queryset=Contract.objects.select_for_update())
+
+
+APPROVAL_FIELDS = ["status", "approved_by", "approved_at", "advisor_signed_off_by", "advisor_signed_off_at"]
+
+
 @transaction.atomic
-def contract_approve(*, contract: Contract, member: Member) -> Contract:
+def contract_approve(*, contract: Contract, member: Member, expected_version: int | None = None) -> Contract:
+    """The minister approves what they saw: `expected_version` (the page's) refuses an
+    approval of a contract that was sent back, changed and submitted again meanwhile."""
     if not roles.is_minister(member.user):
         raise PermissionDenied(_("只有部长可以审批合同。"))
+    _lock(contract)
     if contract.status != ContractStatus.SUBMITTED:
         raise ValidationError(_("只有待审批的合同可以审批。"))
     contract.approved_by = member
     contract.approved_at = timezone.now()
     _approve_if_complete(contract)
-    _save(contract)
+    _save_contract(
+        contract, fields=APPROVAL_FIELDS, from_status=ContractStatus.SUBMITTED, expected_version=expected_version
+    )
     if contract.owner_id and contract.status == ContractStatus.APPROVED:
         notify(
             recipient=contract.owner,
@@ -323,26 +357,31 @@ def contract_approve(*, contract: Contract, member: Member) -> Contract:
 
 
 @transaction.atomic
-def contract_advisor_signoff(*, contract: Contract, member: Member) -> Contract:
+def contract_advisor_signoff(*, contract: Contract, member: Member, expected_version: int | None = None) -> Contract:
     if not roles.has_role(member.user, roles.Role.ADVISOR):
         raise PermissionDenied(_("只有指导老师可以签批合同。"))
+    _lock(contract)
     if contract.status != ContractStatus.SUBMITTED:
         raise ValidationError(_("只有待审批的合同需要签批。"))
     contract.advisor_signed_off_by = member
     contract.advisor_signed_off_at = timezone.now()
     _approve_if_complete(contract)
-    return _save(contract)
+    return _save_contract(
+        contract, fields=APPROVAL_FIELDS, from_status=ContractStatus.SUBMITTED, expected_version=expected_version
+    )
 
 
 @transaction.atomic
-def contract_return_to_draft(*, contract: Contract) -> Contract:
+def contract_return_to_draft(*, contract: Contract, expected_version: int | None = None) -> Contract:
     """A submitted contract that needs changes goes back to its drafter; approvals start over."""
     if contract.status != ContractStatus.SUBMITTED:
         raise ValidationError(_("只有待审批的合同可以退回修改。"))
     contract.status = ContractStatus.DRAFT
     contract.approved_by = contract.advisor_signed_off_by = None
     contract.approved_at = contract.advisor_signed_off_at = None
-    return _save(contract)
+    return _save_contract(
+        contract, fields=APPROVAL_FIELDS, from_status=ContractStatus.SUBMITTED, expected_version=expected_version
+    )
 
 
 @transaction.atomic
@@ -366,7 +405,9 @@ def contract_sign(*, contract: Contract, member: Member, scan, signed_on: date |
             )
         )
     contract.status = ContractStatus.IN_FULFILMENT if clauses else ContractStatus.SIGNED
-    return _save(contract)
+    return _save_contract(
+        contract, fields=["status", "signed_scan", "signed_on", "signed_by"], from_status=ContractStatus.APPROVED
+    )
 
 
 def contract_terminate(*, contract: Contract, reason: str) -> Contract:
@@ -374,9 +415,10 @@ def contract_terminate(*, contract: Contract, reason: str) -> Contract:
         raise ValidationError(_("该合同已结束，不能终止。"))
     if not reason.strip():
         raise ValidationError(_("请填写终止原因。"))
+    still_open = [status for status in ContractStatus.values if status not in ("fulfilled", "terminated")]
     contract.status = ContractStatus.TERMINATED
     contract.termination_reason = reason
-    return _save(contract)
+    return _save_contract(contract, fields=["status", "termination_reason"], from_status=still_open)
 
 
 @transaction.atomic
@@ -423,7 +465,8 @@ def deliverable_verify(*, deliverable: Deliverable, member: Member) -> Deliverab
         and not contract.deliverables.exclude(status=DeliverableStatus.VERIFIED).exists()
     ):
         contract.status = ContractStatus.FULFILLED
-        _save(contract)
+        with suppress(StaleObjectError):  # terminated meanwhile: it stays terminated
+            _save_contract(contract, fields=["status"], from_status=ContractStatus.IN_FULFILMENT)
     return deliverable
 
 

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from outreach.locking import StaleObjectError, posted_version, stale_changes
 from outreach.pdf import pdf_response, render_pdf
 
 from . import forms, permissions, queries, services
@@ -233,8 +234,9 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     event = permissions.get_event(request, pk)
     form = forms.ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
-            contract = services.contract_create(event=event, owner=member, **form.cleaned_data)
+            contract = services.contract_create(event=event, owner=member, **fields)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -248,14 +250,18 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract_for_edit(request, pk)
     form = forms.ContractForm(request.POST or None, instance=contract)
+    changes = []
     if contract.is_frozen:
         form.add_error(
             None,
             _("合同已提交审批或已签署，不能再修改：审批中的合同请部长退回草稿后修改，已签署的合同请添加补充协议。"),
         )
     elif request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
-            services.contract_update(contract=contract, **form.cleaned_data)
+            services.contract_update(contract=contract, expected_version=form.expected_version, **fields)
+        except StaleObjectError:
+            changes = stale_changes(form, contract, expected_version=form.expected_version)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -267,6 +273,7 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("编辑合同"),
         back=contract.get_absolute_url(),
         frozen=contract.is_frozen,
+        stale_changes=changes,
     )
 
 
@@ -358,7 +365,9 @@ def contract_submit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract_for_edit(request, pk)
     return _act(
         request,
-        lambda: services.contract_submit(contract=contract, member=request.member),
+        lambda: services.contract_submit(
+            contract=contract, member=request.member, expected_version=posted_version(request)
+        ),
         _("已提交部长审批。"),
         contract.get_absolute_url(),
     )
@@ -369,7 +378,9 @@ def contract_approve(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract_for_approval(request, pk)
     return _act(
         request,
-        lambda: services.contract_approve(contract=contract, member=request.member),
+        lambda: services.contract_approve(
+            contract=contract, member=request.member, expected_version=posted_version(request)
+        ),
         _("合同已审批。"),
         contract.get_absolute_url(),
     )
@@ -380,7 +391,9 @@ def contract_signoff(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract_for_signoff(request, pk)
     return _act(
         request,
-        lambda: services.contract_advisor_signoff(contract=contract, member=request.member),
+        lambda: services.contract_advisor_signoff(
+            contract=contract, member=request.member, expected_version=posted_version(request)
+        ),
         _("指导老师已签批。"),
         contract.get_absolute_url(),
     )
@@ -391,7 +404,7 @@ def contract_return(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract_for_approval(request, pk)
     return _act(
         request,
-        lambda: services.contract_return_to_draft(contract=contract),
+        lambda: services.contract_return_to_draft(contract=contract, expected_version=posted_version(request)),
         _("合同已退回修改。"),
         contract.get_absolute_url(),
     )

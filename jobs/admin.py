@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from outreach.locking import VersionedAdmin
+
 from .models import Application, EmployerRating, Posting, Season
 
 
@@ -11,7 +13,7 @@ class SeasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Posting)
-class PostingAdmin(SimpleHistoryAdmin):
+class PostingAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "merchant", "season", "status", "headcount", "deadline"]
     list_filter = ["status", "season"]
     search_fields = ["title", "merchant__name"]
@@ -19,7 +21,7 @@ class PostingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "student_number", "posting", "screening", "outcome"]
     list_filter = ["screening", "outcome"]
     search_fields = ["name", "student_number"]

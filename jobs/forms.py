@@ -7,13 +7,14 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from outreach.locking import VersionedForm
 from outreach.phones import normalize_mobile
 from sponsors.models import Merchant
 
 from .models import Application, EmployerRating, Outcome, Posting, Season
 
 
-class PostingForm(forms.ModelForm):
+class PostingForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Posting
         fields = [

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from outreach.locking import Versioned
 from outreach.models import Member, TimeStampedModel
 from outreach.phones import validate_mobile
 from sponsors.models import Merchant
@@ -94,7 +95,7 @@ class PostingQuerySet(models.QuerySet):
         return self.exclude(status=PostingStatus.DRAFT)
 
 
-class Posting(TimeStampedModel):
+class Posting(Versioned, TimeStampedModel):
     """A part-time job (兼职岗位) offered by a vetted merchant."""
 
     merchant = models.ForeignKey(
@@ -201,7 +202,7 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(sent_at__isnull=False)
 
 
-class Application(TimeStampedModel):
+class Application(Versioned, TimeStampedModel):
     """A student's application to a posting, made on the public page without an account."""
 
     posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="applications", verbose_name=_("岗位"))

@@ -1,9 +1,11 @@
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outreach.locking import StaleObjectError, save_changed
 from outreach.models import Member
 from outreach.phones import normalize_mobile
 from sponsors.models import Merchant, VettingStatus
@@ -11,6 +13,25 @@ from sponsors.models import Merchant, VettingStatus
 from .models import Application, EmployerRating, Outcome, Posting, PostingStatus, Screening
 
 STATUS_TOKEN_SALT = "jobs.application-status"
+# What the posting form edits; the status and who published it are the status buttons' business.
+POSTING_FIELDS = (
+    "merchant",
+    "title",
+    "season",
+    "description",
+    "work_start",
+    "work_end",
+    "place",
+    "pay_amount",
+    "pay_unit",
+    "headcount",
+    "criteria",
+    "asks_gender",
+    "charges_no_fee",
+    "deadline",
+    "interview_at",
+    "interview_place",
+)
 
 
 def _check_employer(merchant: Merchant) -> None:
@@ -22,19 +43,33 @@ def _check_employer(merchant: Merchant) -> None:
 
 
 @transaction.atomic
-def posting_save(*, posting: Posting, member: Member) -> Posting:
-    """Create or update a posting (from the form's unsaved instance)."""
+def posting_save(*, posting: Posting, member: Member, expected_version: int | None = None) -> Posting:
+    """Create or update a posting (from the form's unsaved instance). An update writes only
+    the form's fields, and is refused when the posting is no longer at `expected_version`
+    (the version the form was shown with; by default the one it was loaded at)."""
     _check_employer(Merchant.objects.select_for_update().get(pk=posting.merchant_id))
     if posting.pk is None:
         posting.created_by = member
+        posting.full_clean()
+        posting.save()
+        return posting
     posting.full_clean()
-    posting.save()
+    save_changed(
+        posting,
+        fields=POSTING_FIELDS,
+        expected_version=posting.version if expected_version is None else expected_version,
+    )
     return posting
 
 
 @transaction.atomic
-def posting_set_status(*, posting: Posting, status: str, member: Member) -> Posting:
+def posting_set_status(
+    *, posting: Posting, status: str, member: Member, expected_version: int | None = None
+) -> Posting:
+    """Publish, close or mark filled: only from the status the page showed (and at its
+    version, when given), so a stale page never reopens a closed posting."""
     PostingStatus(status)
+    from_status = posting.status
     if status == PostingStatus.OPEN:
         _check_employer(posting.merchant)
         if posting.deadline < timezone.localdate():
@@ -42,7 +77,9 @@ def posting_set_status(*, posting: Posting, status: str, member: Member) -> Post
         posting.published_at = posting.published_at or timezone.now()
     posting.status = status
     posting.full_clean()
-    posting.save()
+    save_changed(
+        posting, fields=["status", "published_at"], expected_version=expected_version, where=Q(status=from_status)
+    )
     return posting
 
 
@@ -127,7 +164,8 @@ def application_update(*, application: Application, data: dict) -> Application:
         setattr(application, field, values[field])
     application.full_clean()
     if changed:
-        application.save(update_fields=[*changed, "updated_at"])
+        # Bumps the version: a screener's page shown before the student's edit is refused.
+        save_changed(application, fields=changed, expected_version=None, where=Q(screening=Screening.PENDING))
     return application
 
 
@@ -156,14 +194,22 @@ def application_revoke_status_link(*, application: Application, member: Member) 
     application.status_link_generation += 1
     application.status_link_revoked_at = timezone.now()
     application._history_user = member.user
-    application.save(update_fields=["status_link_generation", "status_link_revoked_at", "updated_at"])
+    save_changed(application, fields=["status_link_generation", "status_link_revoked_at"], expected_version=None)
     return application
 
 
 @transaction.atomic
 def application_screen(
-    *, application: Application, member: Member, passed: bool, criteria_met: list[str], note: str = ""
+    *,
+    application: Application,
+    member: Member,
+    passed: bool,
+    criteria_met: list[str],
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Application:
+    """Record the screening; refused when the student changed the application (or another
+    screener screened it) since the page was shown at `expected_version`, or once sent."""
     if application.sent_at:
         raise ValidationError(_("已推荐复试的报名不能再修改初试结果。"))
     known = application.posting.criteria_list
@@ -173,7 +219,12 @@ def application_screen(
     application.screened_by = member
     application.screened_at = timezone.now()
     application.full_clean()
-    application.save()
+    save_changed(
+        application,
+        fields=["criteria_met", "screening", "screening_note", "screened_by", "screened_at"],
+        expected_version=application.version if expected_version is None else expected_version,
+        where=Q(sent_at__isnull=True),
+    )
     return application
 
 
@@ -204,13 +255,24 @@ def applications_send_to_interview(
     for application in new:
         application.sent_at = now
         application.sent_by = member
-        application.save(update_fields=["sent_at", "sent_by", "updated_at"])
+        # Refused (and nobody sent) when it was screened again as failed meanwhile.
+        save_changed(
+            application,
+            fields=["sent_at", "sent_by"],
+            expected_version=None,
+            where=Q(screening=Screening.PASSED, sent_at__isnull=True),
+        )
     return len(new)
 
 
 @transaction.atomic
 def application_record_outcome(
-    *, application: Application, outcome: str, worked: bool | None = None, feedback: str = ""
+    *,
+    application: Application,
+    outcome: str,
+    worked: bool | None = None,
+    feedback: str = "",
+    expected_version: int | None = None,
 ) -> Application:
     Outcome(outcome)
     if not application.sent_at:
@@ -221,14 +283,22 @@ def application_record_outcome(
     application.worked = worked
     application.employer_feedback = feedback
     application.full_clean()
-    application.save()
+    save_changed(
+        application,
+        fields=["outcome", "worked", "employer_feedback"],
+        expected_version=application.version if expected_version is None else expected_version,
+        where=Q(sent_at__isnull=False),
+    )
     posting = application.posting
     if (
         posting.status == PostingStatus.OPEN
         and posting.applications.filter(outcome=Outcome.HIRED).count() >= posting.headcount
     ):
         posting.status = PostingStatus.FILLED
-        posting.save(update_fields=["status", "updated_at"])
+        try:
+            save_changed(posting, fields=["status"], expected_version=None, where=Q(status=PostingStatus.OPEN))
+        except StaleObjectError:
+            posting.refresh_from_db()  # closed meanwhile: it stays closed
     return application
 
 

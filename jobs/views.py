@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from outreach.locking import StaleObjectError, posted_version, stale_changes
 from outreach.pdf import pdf_response
 from outreach.throttle import ratelimit
 
@@ -90,15 +91,18 @@ def posting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _posting_form(request: HttpRequest, posting: Posting) -> HttpResponse:
     form = PostingForm(request.POST or None, instance=posting)
+    changes = []
     if request.method == "POST" and form.is_valid():
         try:
-            posting = posting_save(posting=form.instance, member=request.member)
+            posting = posting_save(posting=form.instance, member=request.member, expected_version=form.expected_version)
+        except StaleObjectError:
+            changes = stale_changes(form, posting, expected_version=form.expected_version)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("岗位已保存。"))
             return redirect(posting)
-    return render(request, "jobs/posting_form.html", {"form": form, "posting": posting})
+    return render(request, "jobs/posting_form.html", {"form": form, "posting": posting, "stale_changes": changes})
 
 
 @require_GET
@@ -125,7 +129,12 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def posting_status(request: HttpRequest, pk: int) -> HttpResponse:
     posting = get_posting_for_edit(request, pk)
     try:
-        posting_set_status(posting=posting, status=request.POST.get("status", ""), member=request.member)
+        posting_set_status(
+            posting=posting,
+            status=request.POST.get("status", ""),
+            member=request.member,
+            expected_version=posted_version(request),
+        )
     except (ValidationError, ValueError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [_("状态无效。")])))
     else:
@@ -159,6 +168,7 @@ def application_screen_view(request: HttpRequest, pk: int) -> HttpResponse:
                 passed=form.cleaned_data["result"] == "passed",
                 criteria_met=request.POST.getlist("criteria_met"),
                 note=form.cleaned_data["note"],
+                expected_version=posted_version(request),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -211,6 +221,7 @@ def application_outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 worked=form.cleaned_data["worked"],
                 feedback=form.cleaned_data["feedback"],
+                expected_version=posted_version(request),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

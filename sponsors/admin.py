@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
+
+from outreach.locking import VersionedAdmin
 
 from .models import Contact, FollowUp, Industry, Merchant, StageChange, Tag, Visit, VisitPhoto
 
@@ -21,7 +24,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Merchant)
-class MerchantAdmin(SimpleHistoryAdmin):
+class MerchantAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "industry", "stage", "vetting_status", "owner"]
     list_filter = ["stage", "vetting_status", "kind", "industry"]
     search_fields = ["name", "phone", "contacts__name"]
@@ -30,6 +33,7 @@ class MerchantAdmin(SimpleHistoryAdmin):
     inlines = [ContactInline]
     # Stage and vetting change through the app so each change is recorded the same way.
     readonly_fields = ["stage", "vetting_status", "vetted_by", "vetted_at", "blacklist_reason"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the app's form does
 
 
 class VisitPhotoInline(admin.TabularInline):
@@ -47,7 +51,7 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ["description", "merchant", "owner", "due_on", "done_at"]
     list_filter = ["due_on"]
     list_select_related = ["merchant", "owner"]

@@ -4,6 +4,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outreach.locking import VersionedForm
 from outreach.models import Member
 from outreach.phones import normalize_mobile, normalize_phone
 
@@ -36,7 +37,7 @@ def active_members():
     return Member.objects.active().order_by("display_name")
 
 
-class MerchantForm(_CrispyMixin, forms.ModelForm):
+class MerchantForm(_CrispyMixin, VersionedForm, forms.ModelForm):
     website = forms.URLField(label=_("网站"), required=False, assume_scheme="https")
     tag_names = forms.CharField(
         label=_("标签"), required=False, help_text=_("多个标签用逗号分隔，例如：运动， 五一促销")
@@ -82,7 +83,7 @@ class MerchantForm(_CrispyMixin, forms.ModelForm):
         return names
 
 
-class VettingForm(_CrispyMixin, forms.Form):
+class VettingForm(_CrispyMixin, VersionedForm, forms.Form):
     vetting_status = forms.ChoiceField(label=_("资质核查"), choices=VettingStatus.choices)
     blacklist_reason = forms.ChoiceField(
         label=_("拉黑原因"), choices=[("", "—")] + BlacklistReason.choices, required=False
@@ -107,6 +108,8 @@ class VettingForm(_CrispyMixin, forms.Form):
 class StageForm(_CrispyMixin, forms.Form):
     to_stage = forms.ChoiceField(label=_("新阶段"), choices=Stage.choices)
     reason = forms.CharField(label=_("原因"), max_length=300, required=False)
+    # The stage the page showed: a move from a stale page is refused, not applied.
+    from_stage = forms.ChoiceField(choices=Stage.choices, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from outreach.locking import Versioned
 from outreach.models import Member, TimeStampedModel
 from outreach.phones import normalize_mobile, validate_mobile, validate_phone
 
@@ -111,7 +112,7 @@ class MerchantQuerySet(models.QuerySet):
         )
 
 
-class Merchant(TimeStampedModel):
+class Merchant(Versioned, TimeStampedModel):
     """A shop, company, institution, brother school's organisation or public body (商家/单位)."""
 
     name = models.CharField(_("名称"), max_length=100)
@@ -308,7 +309,7 @@ class FollowUpQuerySet(models.QuerySet):
         return self.select_related("merchant", "owner", "visit", "done_by")
 
 
-class FollowUp(TimeStampedModel):
+class FollowUp(Versioned, TimeStampedModel):
     """A next step (下一步) with a due date and an owner; open until someone marks it done."""
 
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="followups", verbose_name=_("商家"))

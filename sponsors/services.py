@@ -7,9 +7,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outreach.locking import StaleObjectError, bump_version, save_changed
 from outreach.models import Member
 from outreach.phones import normalize_phone
 
@@ -64,15 +66,30 @@ def merchant_create(*, by: Member, tag_names: Iterable[str] = (), stage: str = S
 
 
 @transaction.atomic
-def merchant_update(*, merchant: Merchant, by: Member, tag_names: Iterable[str] | None = None, **fields) -> Merchant:
-    """Change the merchant's details; tag_names, when given, replaces its tags."""
+def merchant_update(
+    *,
+    merchant: Merchant,
+    by: Member,
+    expected_version: int | None = None,
+    tag_names: Iterable[str] | None = None,
+    **fields,
+) -> Merchant:
+    """Change the merchant's details; tag_names, when given, replaces its tags.
+
+    Refused (StaleObjectError) when the merchant is no longer at `expected_version`, the
+    version the form was shown with (by default the one `merchant` was loaded at). Only
+    these fields are written: a blacklist or a stage move made meanwhile stays."""
     for key, value in fields.items():
         if key not in MERCHANT_FIELDS:
             raise TypeError(f"merchant_update() does not change {key!r}")
         setattr(merchant, key, value)
     _clean_merchant(merchant)
     merchant._history_user = by.user
-    merchant.save()
+    save_changed(
+        merchant,
+        fields=fields,
+        expected_version=merchant.version if expected_version is None else expected_version,
+    )
     if tag_names is not None:
         merchant.tags.set(_tags_named(tag_names))
     return merchant
@@ -83,15 +100,28 @@ def merchant_add_tags(*, merchant: Merchant, tag_names: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def merchant_change_stage(*, merchant: Merchant, to_stage: str, by: Member, reason: str = "") -> StageChange | None:
+def merchant_change_stage(
+    *,
+    merchant: Merchant,
+    to_stage: str,
+    by: Member,
+    reason: str = "",
+    from_stage: str = "",
+    expected_version: int | None = None,
+) -> StageChange | None:
     """Move a merchant along the pipeline and keep the move; None when it is already there.
 
     The board, the merchant page and the visit form all come here, so every move is
-    recorded the same way.
+    recorded the same way. `from_stage` (the column the card was dragged from) and
+    `expected_version`, when given, refuse a move made from a stale page.
     """
     if to_stage not in Stage.values:
         raise ValidationError(_("未知的阶段。"))
     locked = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    if (from_stage and locked.stage != from_stage) or expected_version not in (None, locked.version):
+        if locked.stage == to_stage:
+            return None  # someone made the same move first
+        raise StaleObjectError
     if locked.stage == to_stage:
         return None
     change = StageChange(
@@ -99,10 +129,11 @@ def merchant_change_stage(*, merchant: Merchant, to_stage: str, by: Member, reas
     )
     change.full_clean()
     change.save()
+    from_stage = locked.stage
     locked.stage = to_stage
     locked._history_user = by.user
-    locked.save(update_fields=["stage", "updated_at"])
-    merchant.stage = to_stage
+    save_changed(locked, fields=["stage"], expected_version=None, where=Q(stage=from_stage))
+    merchant.stage, merchant.version = locked.stage, locked.version
     return change
 
 
@@ -115,7 +146,10 @@ def merchant_set_vetting(
     note: str = "",
     blacklist_reason: str = "",
     credit_code: str | None = None,
+    expected_version: int | None = None,
 ) -> Merchant:
+    """Record the vetting; writes only the vetting columns, so it never undoes an edit of
+    the merchant's details, and an edit form opened before it is refused afterwards."""
     if status == VettingStatus.BLACKLISTED and not blacklist_reason:
         raise ValidationError({"blacklist_reason": _("拉黑必须选择原因。")})
     if status == VettingStatus.BLACKLISTED and not note.strip():
@@ -131,7 +165,12 @@ def merchant_set_vetting(
         merchant.vetted_by, merchant.vetted_at = by, timezone.now()
     _clean_merchant(merchant)
     merchant._history_user = by.user
-    merchant.save()
+    fields = ["vetting_status", "vetting_note", "blacklist_reason", "vetted_by", "vetted_at"]
+    save_changed(
+        merchant,
+        fields=[*fields, "credit_code"] if credit_code is not None else fields,
+        expected_version=merchant.version if expected_version is None else expected_version,
+    )
     return merchant
 
 
@@ -273,23 +312,40 @@ def followup_create(
 
 def followup_complete(*, followup: FollowUp, by: Member) -> bool:
     """Mark done; False when someone already had (a double tap never counts twice)."""
-    done = FollowUp.objects.filter(pk=followup.pk, done_at__isnull=True).update(done_at=timezone.now(), done_by=by)
-    if done:
+    followup.done_at, followup.done_by = timezone.now(), by
+    followup._history_user = by.user
+    try:
+        save_changed(followup, fields=["done_at", "done_by"], expected_version=None, where=Q(done_at__isnull=True))
+    except StaleObjectError:
         followup.refresh_from_db()
-    return bool(done)
+        return False
+    return True
 
 
-def followup_reopen(*, followup: FollowUp, by: Member) -> None:
-    FollowUp.objects.filter(pk=followup.pk).update(done_at=None, done_by=None)
-    followup.refresh_from_db()
+def followup_reopen(*, followup: FollowUp, by: Member) -> bool:
+    """Open a done follow-up again; False when it already was open."""
+    followup.done_at, followup.done_by = None, None
+    followup._history_user = by.user
+    try:
+        save_changed(followup, fields=["done_at", "done_by"], expected_version=None, where=Q(done_at__isnull=False))
+    except StaleObjectError:
+        followup.refresh_from_db()
+        return False
+    return True
 
 
 # --- Handover at the end of the year (registered in apps.py)
 
 
 def merchants_transfer(from_member: Member, to_member: Member) -> int:
-    return Merchant.objects.filter(owner=from_member).update(owner=to_member, updated_at=timezone.now())
+    return Merchant.objects.filter(owner=from_member).update(
+        owner=to_member, updated_at=timezone.now(), **bump_version()
+    )
 
 
 def followups_transfer(from_member: Member, to_member: Member) -> int:
-    return FollowUp.objects.open().filter(owner=from_member).update(owner=to_member, updated_at=timezone.now())
+    return (
+        FollowUp.objects.open()
+        .filter(owner=from_member)
+        .update(owner=to_member, updated_at=timezone.now(), **bump_version())
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outreach import roles
+from outreach.locking import StaleObjectError, stale_changes
 from outreach.models import Member
 
 from . import excel, permissions, queries
@@ -41,6 +42,7 @@ from .services import (
 from .timeline import timeline_for
 
 IMPORT_SESSION_KEY = "sponsors_import"
+NOT_MERCHANT_FIELDS = ("tag_names", "confirm_not_duplicate", "version")
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -94,7 +96,7 @@ def merchant_create_view(request: HttpRequest) -> HttpResponse:
         if duplicates and request.POST.get("confirm_not_duplicate") != "1":
             messages.warning(request, _("发现可能重复的商家，请先核对。确实不是同一家时，再点“仍然保存”。"))
         else:
-            fields = {key: value for key, value in data.items() if key not in ("tag_names", "confirm_not_duplicate")}
+            fields = {key: value for key, value in data.items() if key not in NOT_MERCHANT_FIELDS}
             try:
                 merchant = merchant_create(by=member, tag_names=data["tag_names"], **fields)
             except ValidationError as exc:
@@ -134,14 +136,15 @@ def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": permissions.can_edit_merchant(request.user, member, merchant),
         "can_write": roles.can_write(request.user),
         "is_leader": roles.is_leader(request.user),
-        "stage_form": StageForm(initial={"to_stage": merchant.stage}),
+        "stage_form": StageForm(initial={"to_stage": merchant.stage, "from_stage": merchant.stage}),
         "vetting_form": VettingForm(
             initial={
                 "vetting_status": merchant.vetting_status,
                 "blacklist_reason": merchant.blacklist_reason,
                 "vetting_note": merchant.vetting_note,
                 "credit_code": merchant.credit_code,
-            }
+            },
+            version=merchant.version,
         ),
         "followup_form": FollowUpForm(member=member) if member else None,
         "today": timezone.localdate(),
@@ -153,17 +156,28 @@ def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def merchant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     merchant = permissions.get_merchant_for_edit(request, pk)
     form = MerchantForm(request.POST or None, instance=merchant)
+    changes = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {key: value for key, value in data.items() if key not in ("tag_names", "confirm_not_duplicate")}
+        fields = {key: value for key, value in data.items() if key not in NOT_MERCHANT_FIELDS}
         try:
-            merchant_update(merchant=merchant, by=request.member, tag_names=data["tag_names"], **fields)
+            merchant_update(
+                merchant=merchant,
+                by=request.member,
+                expected_version=form.expected_version,
+                tag_names=data["tag_names"],
+                **fields,
+            )
+        except StaleObjectError:
+            changes = stale_changes(form, merchant, expected_version=form.expected_version)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect(merchant)
-    return render(request, "sponsors/merchant_form.html", {"form": form, "merchant": merchant})
+    return render(
+        request, "sponsors/merchant_form.html", {"form": form, "merchant": merchant, "stale_changes": changes}
+    )
 
 
 @require_POST
@@ -178,9 +192,20 @@ def merchant_stage(request: HttpRequest, pk: int) -> HttpResponse:
             return JsonResponse({"ok": False, "error": _("请选择有效的阶段。")}, status=400)
         messages.error(request, _("请选择有效的阶段。"))
         return redirect(merchant)
-    change = merchant_change_stage(
-        merchant=merchant, to_stage=form.cleaned_data["to_stage"], by=member, reason=form.cleaned_data["reason"]
-    )
+    try:
+        change = merchant_change_stage(
+            merchant=merchant,
+            to_stage=form.cleaned_data["to_stage"],
+            by=member,
+            reason=form.cleaned_data["reason"],
+            from_stage=form.cleaned_data["from_stage"],
+        )
+    except StaleObjectError as exc:
+        merchant.refresh_from_db()
+        if wants_json:
+            return JsonResponse({"ok": False, "error": exc.messages[0], "stage": merchant.stage}, status=409)
+        messages.error(request, exc.messages[0])
+        return redirect("sponsors:board" if request.POST.get("next") == "board" else merchant)
     if wants_json:
         return JsonResponse({"ok": True, "changed": change is not None, "stage": merchant.stage})
     if change:
@@ -205,6 +230,7 @@ def merchant_vetting(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["vetting_note"],
                 blacklist_reason=data["blacklist_reason"],
                 credit_code=data["credit_code"],
+                expected_version=form.expected_version,
             )
         except ValidationError as exc:
             for error in exc.messages:
@@ -437,7 +463,11 @@ def merchant_import_confirm(request: HttpRequest) -> HttpResponse:
     if not stored or not secrets.compare_digest(stored["token"], request.POST.get("token", "")):
         messages.error(request, _("导入已过期或已完成，请重新上传文件。"))
         return redirect("sponsors:import")
-    counts = excel.import_rows(rows=stored["rows"], by=member)
+    try:
+        counts = excel.import_rows(rows=stored["rows"], by=member)
+    except StaleObjectError as exc:  # a merchant was saved by someone else during the import
+        messages.error(request, exc.messages[0])
+        return redirect("sponsors:import")
     del request.session[IMPORT_SESSION_KEY]
     messages.success(
         request,

@@ -9,6 +9,7 @@ from conftest import assert_no_horizontal_scroll
 from outreach.roles import Role
 from outreach.tests.factories import MemberFactory
 from sponsors.models import FollowUp, Stage, StageChange, Visit
+from sponsors.services import merchant_change_stage
 
 from .factories import MerchantFactory
 
@@ -115,3 +116,28 @@ def test_minister_moves_a_card_with_the_button_on_a_phone(phone_page, live_serve
     page.wait_for_load_state()
     assert page.locator(f"[data-testid=column-partner] [data-testid=card-{merchant.pk}]").count() == 1
     assert StageChange.objects.get().to_stage == Stage.PARTNER
+
+
+def test_dragging_a_card_someone_else_moved_meanwhile_says_so_and_puts_it_back(desktop_page, live_server, log_in):
+    minister = MemberFactory(role=Role.MINISTER, display_name="林晓峰")
+    vice_minister = MemberFactory(role=Role.VICE_MINISTER)
+    merchant = MerchantFactory(name="学而思网校", stage=Stage.CONTACTED)
+    page = desktop_page
+    log_in(page, minister)
+    page.goto(live_server.url + "/sponsors/board/")
+    # While the board is open, someone else marks the merchant lost.
+    merchant_change_stage(merchant=merchant, to_stage=Stage.LOST, by=vice_minister, reason="已选择其他合作方")
+    alerts = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.accept()))
+    page.locator(f"[data-testid=card-{merchant.pk}] .card-body").drag_to(
+        page.locator("[data-testid=column-negotiating]")
+    )
+    for _ in range(100):  # the alert comes when the server has answered
+        if alerts:
+            break
+        page.wait_for_timeout(100)
+    assert alerts == ["此记录已被他人修改，请刷新后重试"]
+    assert page.locator(f"[data-testid=column-contacted] [data-testid=card-{merchant.pk}]").count() == 1
+    merchant.refresh_from_db()
+    assert merchant.stage == Stage.LOST
+    assert StageChange.objects.count() == 1

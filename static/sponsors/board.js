@@ -24,21 +24,27 @@
       onEnd: function (event) {
         if (event.from === event.to) return;
         const card = event.item;
-        const body = new URLSearchParams({ to_stage: event.to.dataset.stage });
+        // from_stage: a card someone else moved meanwhile is refused (409), not moved back.
+        const body = new URLSearchParams({ to_stage: event.to.dataset.stage, from_stage: event.from.dataset.stage });
         fetch(moveUrl(card.dataset.id), {
           method: "POST",
           headers: { "X-CSRFToken": csrf, Accept: "application/json" },
           body: body,
         })
           .then(function (response) {
+            if (response.status === 409) {
+              return response.json().then(function (data) {
+                throw { refused: data.error };
+              });
+            }
             if (!response.ok) throw new Error(response.status);
             card.dataset.stage = event.to.dataset.stage;
             board.dataset.lastMove = card.dataset.id + ":" + event.to.dataset.stage;
             shift(event.from, event.to);
           })
-          .catch(function () {
+          .catch(function (error) {
             event.from.insertBefore(card, event.from.children[event.oldIndex] || null);
-            alert(window.SPONSORS_BOARD_ERROR);
+            alert((error && error.refused) || window.SPONSORS_BOARD_ERROR);
           });
       },
     });
