@@ -184,10 +184,32 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Periodic tasks (Asia/Shanghai times). Each task is idempotent: a reminder is sent once.
+# The scans run at 07:50 so the 08:00 digests see what they found; README, "Reminders".
 CELERY_BEAT_SCHEDULE = {
     "fulfilment-reminders": {
         "task": "events.tasks.send_fulfilment_reminders",
-        "schedule": crontab(hour=8, minute=0),
+        "schedule": crontab(hour=7, minute=50),
+    },
+    "followup-reminders": {"task": "sponsors.tasks.send_followup_reminders", "schedule": crontab(hour=7, minute=50)},
+    "payment-reminders": {"task": "events.tasks.send_payment_reminders", "schedule": crontab(hour=7, minute=50)},
+    "contract-approval-reminders": {
+        "task": "events.tasks.send_contract_approval_reminders",
+        "schedule": crontab(hour=7, minute=50),
+    },
+    "jobs-reminders": {"task": "jobs.tasks.send_jobs_reminders", "schedule": crontab(hour=7, minute=50)},
+    "department-reminders": {
+        "task": "outreach.tasks.send_department_reminders",
+        "schedule": crontab(hour=7, minute=50),
+    },
+    "daily-digest": {"task": "outreach.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    "weekly-digest": {
+        "task": "outreach.tasks.send_weekly_digest",
+        "schedule": crontab(hour=8, minute=5, day_of_week="mon"),
+    },
+    # E-mails written in quiet hours wait for their end (settings.QUIET_HOURS).
+    "release-waiting-emails": {
+        "task": "outreach.tasks.release_waiting_emails",
+        "schedule": crontab(minute="*/15"),
     },
 }
 
@@ -201,6 +223,15 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 # --- The department: the name printed on proposals, contracts and reports.
 UNION_NAME = env("UNION_NAME", default="某大学学生会")
 DEPARTMENT_NAME = env("DEPARTMENT_NAME", default="外联部")
+
+# --- Reminders (README, "Reminders").
+# The address people open the app at: e-mails and group-chat messages carry absolute links.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# No e-mail between these hours (Asia/Shanghai); what falls in them waits. "off" turns it off.
+QUIET_HOURS = env("QUIET_HOURS", default="22:00-08:00")
+# The group chat robot: seconds per POST, and how many tries before giving up.
+GROUP_CHAT_TIMEOUT = env.float("GROUP_CHAT_TIMEOUT", default=5.0)
+GROUP_CHAT_MAX_RETRIES = env.int("GROUP_CHAT_MAX_RETRIES", default=4)
 
 # --- Rules the department sets (README, "Deploying").
 # A contract above this amount (cash + in-kind) also needs the advisor's sign-off.

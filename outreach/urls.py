@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read/", views.notification_read, name="notification-read"),
+    path("notifications/<int:pk>/open/", views.notification_go, name="notification-open"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The public job pages switch language too, so switching needs no login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils._os import safe_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import health
 from .models import Notification
 from .permissions import require_member
-from .services import notification_mark_read
+from .services import notification_mark_read, notification_open
 
 
 @require_GET
@@ -38,6 +39,19 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     count = notification_mark_read(member=member, notification_ids=ids)
     messages.success(request, _("已将 %(count)d 条通知标为已读。") % {"count": count})
+    return redirect("notification-list")
+
+
+@require_POST
+def notification_go(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a notification marks it read and goes where it points."""
+    member = require_member(request)
+    try:
+        notification = notification_open(member=member, notification_id=pk)
+    except Notification.DoesNotExist as exc:
+        raise Http404 from exc
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
     return redirect("notification-list")
 
 
