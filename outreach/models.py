@@ -542,11 +542,12 @@ class ReminderRule(TimeStampedModel):
             for role, wanted in ((Role.MINISTER, self.to_ministers), (Role.VICE_MINISTER, self.to_vice_ministers))
             if wanted
         ]
-        extra = Member.objects.none()
+        wanted = models.Q(pk__in=[])
         if roles:
-            extra = Member.objects.active().with_role(*roles)
+            wanted |= models.Q(user__groups__name__in=roles)
         if self.direction:
-            extra = extra | Member.objects.active().filter(direction=self.direction)
+            wanted |= models.Q(direction=self.direction, user__groups__name__in=Role.values)
+        extra = Member.objects.active().filter(wanted).distinct()
         for member in extra.select_related("user").order_by("pk"):
             people.setdefault(member.pk, member)
         return list(people.values())
