@@ -294,7 +294,7 @@ def season_outreach_reminders_send(*, today: date | None = None) -> int:
         lines = "\n".join(
             f"· {merchant.name}" + (f"（{merchant.phone}）" if merchant.phone else "") for merchant in employers
         )
-        call_again = _("以往合作过的用人单位，可以先联系：\n%(lines)s") % {"lines": lines}
+        call_again = _("以往合作过的用人单位，可以先联系：") + "\n" + lines
     else:
         call_again = _("还没有以往合作过的用人单位，请从商家库中挑选。")
     for start in starts:

@@ -431,6 +431,14 @@ def assignment_reminders_send(*, today: date | None = None) -> int:
     return told
 
 
+def _gathering_body(day: date, place: str, speaker: str = "") -> str:
+    lines = [_("日期：%(date)s") % {"date": day.isoformat()}, _("地点：%(place)s") % {"place": place or "—"}]
+    if speaker:
+        lines.append(_("主讲人：%(speaker)s") % {"speaker": speaker})
+    lines.append(_("请准时参加；不能参加请提前向部长请假。"))
+    return "\n".join(lines)
+
+
 def gathering_reminders_send(*, today: date | None = None) -> int:
     """A training session or a meeting in the rule's days (tomorrow): the members expected hear it.
     Reminders of gatherings already past are resolved: they describe nothing any more."""
@@ -449,8 +457,7 @@ def gathering_reminders_send(*, today: date | None = None) -> int:
             key=f"training:{session.pk}:{session.date.isoformat()}",
             topic=f"training:{session.pk}",
             title=_("培训提醒：%(title)s（%(date)s）") % {"title": session.title, "date": session.date.isoformat()},
-            body=_("日期：%(date)s\n地点：%(place)s\n主讲人：%(speaker)s\n请准时参加；不能参加请提前向部长请假。")
-            % {"date": session.date.isoformat(), "place": session.place or "—", "speaker": session.speaker or "—"},
+            body=_gathering_body(session.date, session.place, speaker=session.speaker or "—"),
             url=session.get_absolute_url(),
         )
     for meeting in Meeting.objects.filter(date=day):
@@ -460,8 +467,7 @@ def gathering_reminders_send(*, today: date | None = None) -> int:
             key=f"meeting:{meeting.pk}:{meeting.date.isoformat()}",
             topic=f"meeting:{meeting.pk}",
             title=_("例会提醒：%(title)s（%(date)s）") % {"title": meeting.title, "date": meeting.date.isoformat()},
-            body=_("日期：%(date)s\n地点：%(place)s\n请准时参加；不能参加请提前向部长请假。")
-            % {"date": meeting.date.isoformat(), "place": meeting.place or "—"},
+            body=_gathering_body(meeting.date, meeting.place),
             url=meeting.get_absolute_url(),
         )
     recent = today - timedelta(days=30)

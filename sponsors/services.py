@@ -306,11 +306,13 @@ def followup_topic(followup: FollowUp) -> str:
 
 
 def _followup_body(followup: FollowUp) -> str:
-    return _("%(description)s\n商家：%(merchant)s\n截止：%(date)s。完成后请在商家页标记“已完成”。") % {
-        "description": followup.description,
-        "merchant": followup.merchant.name,
-        "date": followup.due_on.isoformat(),
-    }
+    return "\n".join(
+        [
+            followup.description,
+            _("商家：%(merchant)s") % {"merchant": followup.merchant.name},
+            _("截止：%(date)s。完成后请在商家页标记“已完成”。") % {"date": followup.due_on.isoformat()},
+        ]
+    )
 
 
 def followup_reminders_send(*, today: date | None = None) -> int:
