@@ -492,11 +492,15 @@ class ReminderRuleQuerySet(models.QuerySet):
             rule, _created = self.get_or_create(kind=kind, defaults=REMINDER_DEFAULTS[ReminderKind(kind)])
         return rule
 
-    def for_settings_page(self):
+    def for_settings_page(self) -> list["ReminderRule"]:
+        """Every kind's rule in the order of ReminderKind (kinds added since the seeding get defaults)."""
         order = {kind: index for index, kind in enumerate(ReminderKind.values)}
-        for kind in ReminderKind.values:
-            self.for_kind(kind)
-        return sorted(self.all(), key=lambda rule: order.get(rule.kind, len(order)))
+        rules = {rule.kind: rule for rule in self.all()}
+        missing = [ReminderRule(kind=kind, **REMINDER_DEFAULTS[kind]) for kind in ReminderKind if kind not in rules]
+        if missing:
+            self.bulk_create(missing, ignore_conflicts=True)
+            rules = {rule.kind: rule for rule in self.all()}
+        return sorted(rules.values(), key=lambda rule: order.get(rule.kind, len(order)))
 
 
 class ReminderRule(TimeStampedModel):

@@ -50,12 +50,21 @@ def test_an_outsider_and_an_anonymous_visitor_are_kept_out(client, client_for, o
     assert client_for(outsider).get(URL).status_code == 403
 
 
-def test_every_kind_is_listed_with_its_defaults(client_for, minister):
-    page = client_for(minister).get(URL).content.decode()
+def test_every_kind_is_listed_with_its_defaults(client_for, minister, django_assert_max_num_queries):
+    client = client_for(minister)
+    client.get(URL)
+    with django_assert_max_num_queries(8):
+        page = client.get(URL).content.decode()
     for kind in ReminderKind:
         assert f'data-testid="rule-{kind.value}"' in page
         assert str(kind.label) in page
     assert ReminderRule.objects.get(kind=ReminderKind.FOLLOWUP_OVERDUE).repeat_days == 3
+
+
+def test_a_kind_missing_from_the_table_comes_back_with_its_defaults(client_for, minister):
+    ReminderRule.objects.filter(kind=ReminderKind.SEASON_OUTREACH).delete()
+    assert 'data-testid="rule-season_outreach"' in client_for(minister).get(URL).content.decode()
+    assert ReminderRule.objects.get(kind=ReminderKind.SEASON_OUTREACH).days == 14
 
 
 def test_the_minister_turns_a_kind_off_and_sets_up_the_group_chat(client_for, minister):
