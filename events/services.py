@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from outreach import roles
 from outreach.models import Member, ReminderKind
-from outreach.reminders import overdue_round, remind, rule_for
+from outreach.reminders import in_department_language, overdue_round, remind, rule_for
 from outreach.services import notifications_resolve, notify
 from sponsors.models import Merchant
 
@@ -289,6 +289,12 @@ def contract_submit(*, contract: Contract, member: Member) -> Contract:
     if needs_advisor_signoff(contract):
         approvers += list(Member.objects.active().with_role(roles.Role.ADVISOR).select_related("user"))
     advisors = {member.pk for member in approvers if roles.has_role(member.user, roles.Role.ADVISOR)}
+    _tell_approvers(contract, approvers, advisors)
+    return contract
+
+
+@in_department_language
+def _tell_approvers(contract: Contract, approvers: list[Member], advisors: set[int]) -> None:
     for approver in approvers:
         notify(
             recipient=approver,
@@ -298,7 +304,6 @@ def contract_submit(*, contract: Contract, member: Member) -> Contract:
             url=contract.get_absolute_url(),
             topic=contract_topic(contract, "signoff" if approver.pk in advisors else "approval"),
         )
-    return contract
 
 
 def contract_topic(contract: Contract, step: str) -> str:
@@ -316,6 +321,7 @@ def _contract_summary(contract: Contract) -> str:
     }
 
 
+@in_department_language
 def _tell_drafter_if_approved(contract: Contract) -> None:
     """Whichever approval completes the contract (the minister's or the advisor's), the drafter hears."""
     if contract.owner_id and contract.status == ContractStatus.APPROVED:
@@ -534,6 +540,7 @@ def merchant_link_revoke(*, link: MerchantLink) -> MerchantLink:
 # --- Reminders (run daily by events.tasks.send_fulfilment_reminders)
 
 
+@in_department_language
 def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | None = None) -> int:
     """Remind owners of deliverables coming due or overdue and of borrowed/rented materials due
     back. Each reminder has its own key, so running this twice tells nobody anything twice."""
@@ -619,6 +626,7 @@ def _payment_body(payment: Payment) -> str:
     }
 
 
+@in_department_language
 def payment_reminders_send(*, today: date | None = None) -> int:
     """Instalments due within the rule's days, and overdue ones (again every few days), to the
     contract's drafter and the minister."""
@@ -676,6 +684,7 @@ def contract_submitted_at(contract: Contract):
     return first or contract.updated_at
 
 
+@in_department_language
 def contract_approval_reminders_send(*, now=None) -> int:
     """Contracts waiting for the minister's approval or the advisor's sign-off longer than the
     rule's days: the approver hears once per submission."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from outreach.models import Member, ReminderKind
 from outreach.phones import normalize_mobile
-from outreach.reminders import remind, rule_for
+from outreach.reminders import in_department_language, remind, rule_for
 from outreach.services import notifications_resolve
 from sponsors.models import Merchant, VettingStatus
 
@@ -224,6 +224,7 @@ def _stale_pending(applications, now=None):
     return applications.filter(screening=Screening.PENDING, created_at__lte=now - timedelta(days=days))
 
 
+@in_department_language
 def posting_closing_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     rule = rule_for(ReminderKind.POSTING_CLOSING)
@@ -246,6 +247,7 @@ def posting_closing_reminders_send(*, today: date | None = None) -> int:
     return told
 
 
+@in_department_language
 def screening_reminders_send(*, now=None) -> int:
     """Postings with applications waiting for screening too long: one reminder per posting
     (a newer one replaces the older while some still wait)."""
@@ -278,6 +280,7 @@ def screening_reminders_send(*, now=None) -> int:
     return told
 
 
+@in_department_language
 def season_outreach_reminders_send(*, today: date | None = None) -> int:
     """A job season's outreach starts in the rule's days: the minister and the jobs group
     hear it, with last seasons' employers to call again."""

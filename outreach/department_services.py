@@ -30,7 +30,7 @@ from .models import (
     TrainingAttendance,
     TrainingSession,
 )
-from .reminders import remind, rule_for
+from .reminders import in_department_language, remind, rule_for
 from .roles import Role
 from .services import member_create, member_set_role, notifications_resolve, notify
 
@@ -408,6 +408,7 @@ def assignment_topic(assignment: Assignment) -> str:
     return f"assignment:{assignment.pk}"
 
 
+@in_department_language
 def assignment_reminders_send(*, today: date | None = None) -> int:
     """An assignment due within the rule's days: the officers who have not submitted hear it."""
     today = today or timezone.localdate()
@@ -439,6 +440,7 @@ def _gathering_body(day: date, place: str, speaker: str = "") -> str:
     return "\n".join(lines)
 
 
+@in_department_language
 def gathering_reminders_send(*, today: date | None = None) -> int:
     """A training session or a meeting in the rule's days (tomorrow): the members expected hear it.
     Reminders of gatherings already past are resolved: they describe nothing any more."""

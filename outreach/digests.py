@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .groupchat import chat_post
 from .models import Member, ReminderKind
-from .reminders import rule_for
+from .reminders import in_department_language, rule_for
 from .services import notify
 
 
@@ -73,6 +73,7 @@ def daily_digest_for(member: Member, today: date) -> list[tuple[str, list[Digest
     return sections
 
 
+@in_department_language
 def daily_digests_send(*, today: date | None = None) -> int:
     """One digest per member with something due; nothing for a member with nothing due."""
     today = today or timezone.localdate()
@@ -103,6 +104,7 @@ def weekly_digest_for(today: date) -> list[tuple[str, list[DigestItem]]]:
     return [(section.title(), section.items(today) or [DigestItem(_("无"))]) for section in WEEKLY_SECTIONS.values()]
 
 
+@in_department_language
 def weekly_digest_send(*, today: date | None = None) -> int:
     """The minister's week on Monday: overdue items, visits per member, money, admission rate."""
     today = today or timezone.localdate()

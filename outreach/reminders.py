@@ -4,10 +4,26 @@ A scan lives in its own app's services, reads the minister's rule for its kind
 (``rule_for``), and tells people with ``remind``: one notification per recipient and key
 (``notify``), about a topic that the service dealing with the thing resolves."""
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
+from django.utils import translation
+
 from .models import Member, ReminderKind, ReminderRule
+
+
+def in_department_language(func):
+    """Reminders are written in the department's language, whoever's request or task runs them
+    (an officer browsing in English must not send the minister an English notification)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def rule_for(kind: ReminderKind) -> ReminderRule:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from outreach.models import Member, ReminderKind
 from outreach.phones import normalize_phone
-from outreach.reminders import overdue_round, remind, rule_for
+from outreach.reminders import in_department_language, overdue_round, remind, rule_for
 from outreach.services import notifications_resolve
 
 from .models import (
@@ -315,6 +315,7 @@ def _followup_body(followup: FollowUp) -> str:
     )
 
 
+@in_department_language
 def followup_reminders_send(*, today: date | None = None) -> int:
     """Tell owners of follow-ups due (today, or within the rule's days) and overdue (again
     every few days, not every day). Each round has its own key: a second run tells nobody."""

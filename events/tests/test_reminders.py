@@ -130,3 +130,13 @@ def test_a_verified_deliverable_leaves_the_owners_unread_count(officer, minister
     services.deliverable_verify(deliverable=deliverable, member=vice_minister)
     assert _unread(officer) == []
     assert services.fulfilment_reminders_send() == 0
+
+
+def test_an_officer_browsing_in_english_still_sends_the_minister_a_chinese_notification(officer, minister):
+    from django.utils import translation
+
+    contract = make_contract(owner=officer)
+    with translation.override("en"):
+        services.contract_submit(contract=contract, member=officer)
+        services.contract_approval_reminders_send(now=timezone.now() + timedelta(days=3))
+    assert _unread(minister) == [f"合同已等待审批 3 天：{contract.number} {contract.merchant}"]
