@@ -317,10 +317,11 @@ def digest_overdue_followups(monday: date):
 def digest_week_visits(monday: date):
     """Visits per member in the seven days before Monday (every active member, zeros too)."""
     from outreach.digests import DigestItem
+    from outreach.roles import Role
 
     counts = visits_per_member(monday - timedelta(days=7), monday - timedelta(days=1))
-    members = Member.objects.active().filter(user__groups__name__in=["officer", "vice_minister", "minister"])
+    members = Member.objects.active().with_role(Role.OFFICER, Role.VICE_MINISTER, Role.MINISTER)
     return [
         DigestItem(_("%(name)s：拜访 %(count)d 次") % {"name": m.display_name, "count": counts.get(m.pk, 0)})
-        for m in members.distinct().order_by("display_name")
+        for m in members.order_by("display_name")
     ]
