@@ -18,3 +18,20 @@ class EventsConfig(AppConfig):
             Metric(code="deliverable_verified", label=_("落实事项"), count=queries.deliverables_verified_per_member)
         )
         register_handover(Handover(code="deliverables", label=_("落实事项"), transfer=services.deliverables_transfer))
+
+        from outreach.digests import DailySection, WeeklySection, register_daily_section, register_weekly_section
+
+        register_daily_section(
+            DailySection(code="deliverables", title=lambda: _("落实事项"), items=queries.digest_deliverables)
+        )
+        register_daily_section(DailySection(code="payments", title=lambda: _("款项"), items=queries.digest_payments))
+        register_weekly_section(
+            WeeklySection(
+                code="overdue_fulfilment",
+                title=lambda: _("逾期落实事项与款项"),
+                items=queries.digest_overdue_fulfilment,
+            )
+        )
+        register_weekly_section(
+            WeeklySection(code="money_received", title=lambda: _("到账"), items=queries.digest_money_received)
+        )

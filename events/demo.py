@@ -188,8 +188,9 @@ def seed(stdout=None) -> None:
         quantity=16,
         size="胸前 20cm × 8cm",
         placement="16 支参赛队球衣胸前",
-        starts_on=volleyball.starts_on - timedelta(days=3),
-        ends_on=volleyball.starts_on - timedelta(days=3),
+        # Printed five days before the first match: due today, the officer's reminder.
+        starts_on=volleyball.starts_on - timedelta(days=5),
+        ends_on=volleyball.starts_on - timedelta(days=5),
         specifics="印制赞助方标志，球衣由赞助方提供",
     )
     fence = _benefit(
@@ -203,7 +204,7 @@ def seed(stdout=None) -> None:
         starts_on=volleyball.starts_on,
         ends_on=volleyball.ends_on,
     )
-    _benefit(
+    dorm_posters = _benefit(
         volleyball,
         {"宣传部": True},
         vice,
@@ -222,7 +223,7 @@ def seed(stdout=None) -> None:
         author=wang,
         status="sent",
         packages=[
-            (Tier.NAMING, Decimal("3000"), "参赛队球衣 16 套", [jersey, fence]),
+            (Tier.NAMING, Decimal("3000"), "参赛队球衣 16 套", [jersey, fence, dorm_posters]),
             (Tier.SPONSOR, Decimal("1000"), "", [fence]),
         ],
     )
@@ -231,16 +232,19 @@ def seed(stdout=None) -> None:
             package=vb_proposal.packages.first(), merchant=lining, owner=wang
         )
         contract.union_signatory, contract.merchant_signatory = "林晓峰", "周店长"
-        contract.payment_terms = "签约后七日内支付 1500 元，比赛结束后七日内支付余款 1500 元。"
+        contract.payment_terms = "分四期支付，每期 750 元：签约时、签约后一周、比赛前、比赛结束后七日内。"
         contract.save()
         item = contract.in_kind_items.first()
         item.value = Decimal("2400")
         item.save()
-        services.payment_add(contract=contract, amount=Decimal("1500"), due_on=today - timedelta(days=3))
-        services.payment_add(contract=contract, amount=Decimal("1500"), due_on=volleyball.ends_on + timedelta(days=7))
+        # One received, one three days late, one due today, the last after the match: the
+        # drafter and the minister see the late and the due one in their reminders.
+        for offset in (-10, -3, 0):
+            services.payment_add(contract=contract, amount=Decimal("750"), due_on=today + timedelta(days=offset))
+        services.payment_add(contract=contract, amount=Decimal("750"), due_on=volleyball.ends_on + timedelta(days=7))
         _sign_and_fulfil(contract, minister, advisor, wang, vice, done=1, verified=1, photo_color="#c0392b")
         services.payment_receive(
-            payment=contract.payments.order_by("due_on").first(), received_on=today - timedelta(days=2)
+            payment=contract.payments.order_by("due_on").first(), received_on=today - timedelta(days=9)
         )
         created_contracts += 1
     _material(

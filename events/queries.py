@@ -272,3 +272,98 @@ def contract_history(contract: Contract) -> list[dict]:
             )
         previous = record
     return list(reversed(changes))
+
+
+# --- The digests' sections (registered in apps.py)
+
+
+def digest_deliverables(member, today: date):
+    from outreach.digests import DigestItem
+    from outreach.models import ReminderKind
+    from outreach.reminders import rule_for
+
+    days = rule_for(ReminderKind.FULFILMENT).days
+    items = []
+    deliverables = (
+        Deliverable.objects.filter(
+            owner=member, status=DeliverableStatus.OPEN, due_on__lte=today + timedelta(days=days)
+        )
+        .exclude(contract__status=ContractStatus.TERMINATED)
+        .select_related("clause", "contract__merchant")
+    )
+    for deliverable in deliverables:
+        items.append(
+            DigestItem(
+                _("%(clause)s（合同 %(number)s，%(merchant)s），截止 %(date)s")
+                % {
+                    "clause": deliverable.clause.text,
+                    "number": deliverable.contract.number,
+                    "merchant": deliverable.contract.merchant,
+                    "date": deliverable.due_on.isoformat(),
+                },
+                deliverable.get_absolute_url(),
+            )
+        )
+    return items
+
+
+def _unpaid():
+    return (
+        Payment.objects.filter(received_on__isnull=True)
+        .exclude(contract__status__in=[ContractStatus.TERMINATED, ContractStatus.DRAFT])
+        .select_related("contract__merchant")
+    )
+
+
+def _payment_item(payment: Payment):
+    from outreach.digests import DigestItem
+
+    return DigestItem(
+        _("合同 %(number)s（%(merchant)s）%(amount)s，应于 %(date)s 到账")
+        % {
+            "number": payment.contract.number,
+            "merchant": payment.contract.merchant,
+            "amount": format_cny(payment.amount),
+            "date": payment.due_on.isoformat(),
+        },
+        payment.contract.get_absolute_url() + "#payments",
+    )
+
+
+def digest_payments(member, today: date):
+    """Instalments due soon or overdue on the member's contracts (every contract for the minister)."""
+    from outreach import roles
+    from outreach.models import ReminderKind
+    from outreach.reminders import rule_for
+
+    days = rule_for(ReminderKind.PAYMENT_DUE).days
+    payments = _unpaid().filter(due_on__lte=today + timedelta(days=days))
+    if not roles.is_minister(member.user):
+        payments = payments.filter(contract__owner=member)
+    return [_payment_item(payment) for payment in payments]
+
+
+def digest_overdue_fulfilment(monday: date):
+    from outreach.digests import DigestItem
+
+    rows = (
+        Deliverable.objects.overdue(monday)
+        .exclude(contract__status=ContractStatus.TERMINATED)
+        .values("owner__display_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "owner__display_name")
+    )
+    items = [
+        DigestItem(_("%(name)s：逾期落实事项 %(count)d 项") % {"name": row["owner__display_name"], "count": row["n"]})
+        for row in rows
+    ]
+    items += [_payment_item(payment) for payment in _unpaid().filter(due_on__lt=monday)]
+    return items
+
+
+def digest_money_received(monday: date):
+    from outreach.digests import DigestItem
+
+    week = Payment.objects.filter(received_on__gte=monday - timedelta(days=7), received_on__lt=monday)
+    total = week.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return [DigestItem(_("上周到账 %(total)s，共 %(count)d 笔") % {"total": format_cny(total), "count": week.count()})]

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from outreach import roles
 from outreach.locking import StaleObjectError, save_changed
-from outreach.models import Member
-from outreach.services import notify
+from outreach.models import Member, ReminderKind
+from outreach.reminders import in_department_language, overdue_round, remind, rule_for
+from outreach.services import notifications_resolve, notify
 from sponsors.models import Merchant
 
 from .models import (
@@ -306,14 +307,51 @@ def contract_submit(*, contract: Contract, member: Member, expected_version: int
     approvers = _ministers()
     if needs_advisor_signoff(contract):
         approvers += list(Member.objects.active().with_role(roles.Role.ADVISOR).select_related("user"))
+    advisors = {member.pk for member in approvers if roles.has_role(member.user, roles.Role.ADVISOR)}
+    _tell_approvers(contract, approvers, advisors)
+    return contract
+
+
+@in_department_language
+def _tell_approvers(contract: Contract, approvers: list[Member], advisors: set[int]) -> None:
     for approver in approvers:
         notify(
             recipient=approver,
             key=f"contract-submitted:{contract.pk}",
             title=_("合同待审批：%(number)s %(merchant)s") % {"number": contract.number, "merchant": contract.merchant},
+            body=_contract_summary(contract),
             url=contract.get_absolute_url(),
+            topic=contract_topic(contract, "signoff" if approver.pk in advisors else "approval"),
         )
-    return contract
+
+
+def contract_topic(contract: Contract, step: str) -> str:
+    """What an approver's notifications are about: "approval" (the minister's) or "signoff"."""
+    return f"contract:{contract.pk}:{step}"
+
+
+def _contract_summary(contract: Contract) -> str:
+    return _("合同 %(number)s，赞助方 %(merchant)s，活动 %(event)s，现金 %(amount)s 元，起草人 %(owner)s。") % {
+        "number": contract.number,
+        "merchant": contract.merchant,
+        "event": contract.event,
+        "amount": contract.cash_amount,
+        "owner": contract.owner or "—",
+    }
+
+
+@in_department_language
+def _tell_drafter_if_approved(contract: Contract) -> None:
+    """Whichever approval completes the contract (the minister's or the advisor's), the drafter hears."""
+    if contract.owner_id and contract.status == ContractStatus.APPROVED:
+        notify(
+            recipient=contract.owner,
+            key=f"contract-approved:{contract.pk}",
+            title=_("合同已审批，可以签署：%(number)s") % {"number": contract.number},
+            body=_contract_summary(contract) + _("请打印合同，双方签字后上传签署扫描件。"),
+            url=contract.get_absolute_url(),
+            topic=f"contract:{contract.pk}:sign",
+        )
 
 
 def _approve_if_complete(contract: Contract) -> None:
@@ -346,13 +384,8 @@ def contract_approve(*, contract: Contract, member: Member, expected_version: in
     _save_contract(
         contract, fields=APPROVAL_FIELDS, from_status=ContractStatus.SUBMITTED, expected_version=expected_version
     )
-    if contract.owner_id and contract.status == ContractStatus.APPROVED:
-        notify(
-            recipient=contract.owner,
-            key=f"contract-approved:{contract.pk}",
-            title=_("合同已审批，可以签署：%(number)s") % {"number": contract.number},
-            url=contract.get_absolute_url(),
-        )
+    notifications_resolve(topic=contract_topic(contract, "approval"))
+    _tell_drafter_if_approved(contract)
     return contract
 
 
@@ -366,9 +399,12 @@ def contract_advisor_signoff(*, contract: Contract, member: Member, expected_ver
     contract.advisor_signed_off_by = member
     contract.advisor_signed_off_at = timezone.now()
     _approve_if_complete(contract)
-    return _save_contract(
+    _save_contract(
         contract, fields=APPROVAL_FIELDS, from_status=ContractStatus.SUBMITTED, expected_version=expected_version
     )
+    notifications_resolve(topic=contract_topic(contract, "signoff"))
+    _tell_drafter_if_approved(contract)
+    return contract
 
 
 @transaction.atomic
@@ -379,9 +415,12 @@ def contract_return_to_draft(*, contract: Contract, expected_version: int | None
     contract.status = ContractStatus.DRAFT
     contract.approved_by = contract.advisor_signed_off_by = None
     contract.approved_at = contract.advisor_signed_off_at = None
-    return _save_contract(
+    _save_contract(
         contract, fields=APPROVAL_FIELDS, from_status=ContractStatus.SUBMITTED, expected_version=expected_version
     )
+    for step in ("approval", "signoff"):
+        notifications_resolve(topic=contract_topic(contract, step))
+    return contract
 
 
 @transaction.atomic
@@ -405,9 +444,11 @@ def contract_sign(*, contract: Contract, member: Member, scan, signed_on: date |
             )
         )
     contract.status = ContractStatus.IN_FULFILMENT if clauses else ContractStatus.SIGNED
-    return _save_contract(
+    _save_contract(
         contract, fields=["status", "signed_scan", "signed_on", "signed_by"], from_status=ContractStatus.APPROVED
     )
+    notifications_resolve(topic=f"contract:{contract.pk}:sign")
+    return contract
 
 
 def contract_terminate(*, contract: Contract, reason: str) -> Contract:
@@ -446,7 +487,9 @@ def deliverable_complete(*, deliverable: Deliverable, member: Member, note: str,
     deliverable.note = note
     deliverable.completed_by = member
     deliverable.completed_at = timezone.now()
-    return _save(deliverable)
+    _save(deliverable)
+    notifications_resolve(topic=f"deliverable:{deliverable.pk}")
+    return deliverable
 
 
 @transaction.atomic
@@ -459,6 +502,7 @@ def deliverable_verify(*, deliverable: Deliverable, member: Member) -> Deliverab
     deliverable.verified_by = member
     deliverable.verified_at = timezone.now()
     _save(deliverable)
+    notifications_resolve(topic=f"deliverable:{deliverable.pk}")
     contract = deliverable.contract
     if (
         contract.status == ContractStatus.IN_FULFILMENT
@@ -496,7 +540,9 @@ def payment_add(*, contract: Contract, amount: Decimal, due_on: date, note: str 
 
 def payment_receive(*, payment: Payment, received_on: date | None = None) -> Payment:
     payment.received_on = received_on or timezone.localdate()
-    return _save(payment)
+    _save(payment)
+    notifications_resolve(topic=payment_topic(payment))
+    return payment
 
 
 # --- Materials
@@ -508,7 +554,9 @@ def material_add(*, event: Event, **fields) -> Material:
 
 def material_mark_returned(*, material: Material) -> Material:
     material.returned = True
-    return _save(material)
+    _save(material)
+    notifications_resolve(topic=f"material:{material.pk}")
+    return material
 
 
 # --- The merchant's signed link
@@ -535,15 +583,21 @@ def merchant_link_revoke(*, link: MerchantLink) -> MerchantLink:
 # --- Reminders (run daily by events.tasks.send_fulfilment_reminders)
 
 
-def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int = 2) -> int:
+@in_department_language
+def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | None = None) -> int:
     """Remind owners of deliverables coming due or overdue and of borrowed/rented materials due
     back. Each reminder has its own key, so running this twice tells nobody anything twice."""
     today = today or timezone.localdate()
+    rule = rule_for(ReminderKind.FULFILMENT)
+    if not rule.active:
+        return 0
+    if days_ahead is None:
+        days_ahead = rule.days
     sent = 0
     open_items = (
         Deliverable.objects.filter(status=DeliverableStatus.OPEN, due_on__lte=today + timedelta(days=days_ahead))
         .exclude(contract__status=ContractStatus.TERMINATED)
-        .select_related("owner__user", "clause", "contract")
+        .select_related("owner__user", "clause", "contract__merchant")
     )
     for deliverable in open_items:
         overdue = deliverable.due_on < today
@@ -551,12 +605,20 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int = 2)
         title = (_("落实事项已逾期：%(clause)s") if overdue else _("落实事项即将到期：%(clause)s")) % {
             "clause": deliverable.clause.text
         }
-        body = _("合同 %(number)s，截止 %(date)s。完成后请上传照片凭证。") % {
+        body = _("合同 %(number)s（%(merchant)s），截止 %(date)s。完成后请上传照片凭证。") % {
             "number": deliverable.contract.number,
+            "merchant": deliverable.contract.merchant,
             "date": deliverable.due_on.isoformat(),
         }
-        if notify(recipient=deliverable.owner, key=key, title=title, body=body, url=deliverable.get_absolute_url()):
-            sent += 1
+        sent += remind(
+            rule,
+            responsible=[deliverable.owner],
+            key=key,
+            topic=f"deliverable:{deliverable.pk}",
+            title=title,
+            body=body,
+            url=deliverable.get_absolute_url(),
+        )
     materials = Material.objects.filter(
         returned=False, return_due__isnull=False, return_due__lte=today + timedelta(days=days_ahead)
     ).select_related("responsible__user", "event", "merchant")
@@ -568,14 +630,15 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int = 2)
             "event": material.event,
             "date": material.return_due.isoformat(),
         }
-        if notify(
-            recipient=material.responsible,
+        sent += remind(
+            rule,
+            responsible=[material.responsible],
             key=f"material-due:{material.pk}",
+            topic=f"material:{material.pk}",
             title=title,
             body=body,
             url=material.event.get_absolute_url() + "#materials",
-        ):
-            sent += 1
+        )
     return sent
 
 
@@ -585,3 +648,118 @@ def deliverable_assign(*, deliverable: Deliverable, owner: Member, due_on: date)
     deliverable.owner = owner
     deliverable.due_on = due_on
     return _save(deliverable)
+
+
+# --- Payment and approval reminders (run daily by events.tasks)
+
+
+def payment_topic(payment: Payment) -> str:
+    return f"payment:{payment.pk}"
+
+
+def _payment_body(payment: Payment) -> str:
+    return _(
+        "合同 %(number)s（%(merchant)s）的一笔款项 %(amount)s 元，应于 %(date)s 到账。"
+        "到账后请在合同页登记到账日期；逾期请联系商家。"
+    ) % {
+        "number": payment.contract.number,
+        "merchant": payment.contract.merchant,
+        "amount": payment.amount,
+        "date": payment.due_on.isoformat(),
+    }
+
+
+@in_department_language
+def payment_reminders_send(*, today: date | None = None) -> int:
+    """Instalments due within the rule's days, and overdue ones (again every few days), to the
+    contract's drafter and the minister."""
+    today = today or timezone.localdate()
+    told = 0
+    unpaid = (
+        Payment.objects.filter(received_on__isnull=True)
+        .exclude(contract__status__in=[ContractStatus.TERMINATED, ContractStatus.DRAFT])
+        .select_related("contract__merchant", "contract__owner__user")
+    )
+    due_rule = rule_for(ReminderKind.PAYMENT_DUE)
+    for payment in unpaid.filter(due_on__gte=today, due_on__lte=today + timedelta(days=due_rule.days)):
+        told += remind(
+            due_rule,
+            responsible=[payment.contract.owner],
+            key=f"payment-due:{payment.pk}:{payment.due_on.isoformat()}",
+            topic=payment_topic(payment),
+            title=_("款项将于 %(date)s 到期：%(number)s %(merchant)s")
+            % {
+                "date": payment.due_on.isoformat(),
+                "number": payment.contract.number,
+                "merchant": payment.contract.merchant,
+            },
+            body=_payment_body(payment),
+            url=payment.contract.get_absolute_url() + "#payments",
+        )
+    overdue_rule = rule_for(ReminderKind.PAYMENT_OVERDUE)
+    for payment in unpaid.filter(due_on__lt=today):
+        n = overdue_round(due_on=payment.due_on, today=today, repeat_days=overdue_rule.repeat_days)
+        told += remind(
+            overdue_rule,
+            responsible=[payment.contract.owner],
+            key=f"payment-overdue:{payment.pk}:{payment.due_on.isoformat()}:{n}",
+            topic=payment_topic(payment),
+            title=_("款项逾期 %(days)d 天未到账：%(number)s %(merchant)s")
+            % {
+                "days": (today - payment.due_on).days,
+                "number": payment.contract.number,
+                "merchant": payment.contract.merchant,
+            },
+            body=_payment_body(payment),
+            url=payment.contract.get_absolute_url() + "#payments",
+        )
+    return told
+
+
+def contract_submitted_at(contract: Contract):
+    """When the contract was last submitted: the first "submitted" record after its last draft."""
+    history = contract.history.order_by("history_date")
+    last_draft = history.filter(status=ContractStatus.DRAFT).values_list("history_date", flat=True).last()
+    submitted = history.filter(status=ContractStatus.SUBMITTED)
+    if last_draft is not None:
+        submitted = submitted.filter(history_date__gt=last_draft)
+    first = submitted.values_list("history_date", flat=True).first()
+    return first or contract.updated_at
+
+
+@in_department_language
+def contract_approval_reminders_send(*, now=None) -> int:
+    """Contracts waiting for the minister's approval or the advisor's sign-off longer than the
+    rule's days: the approver hears once per submission."""
+    now = now or timezone.now()
+    rule = rule_for(ReminderKind.CONTRACT_APPROVAL)
+    if not rule.active:
+        return 0
+    told = 0
+    waiting = Contract.objects.filter(status=ContractStatus.SUBMITTED).select_related("merchant", "event", "owner")
+    for contract in waiting.prefetch_related("in_kind_items"):
+        since = contract_submitted_at(contract)
+        days = (now - since).days
+        if days < max(rule.days, 1):
+            continue
+        steps = []
+        if contract.approved_by_id is None:
+            steps.append(("approval", Member.objects.active().with_role(roles.Role.MINISTER).select_related("user")))
+        if needs_advisor_signoff(contract) and contract.advisor_signed_off_by_id is None:
+            steps.append(("signoff", Member.objects.active().with_role(roles.Role.ADVISOR).select_related("user")))
+        for step, approvers in steps:
+            title = (
+                _("合同已等待审批 %(days)d 天：%(number)s %(merchant)s")
+                if step == "approval"
+                else _("合同已等待指导老师签批 %(days)d 天：%(number)s %(merchant)s")
+            ) % {"days": days, "number": contract.number, "merchant": contract.merchant}
+            told += remind(
+                rule,
+                responsible=list(approvers),
+                key=f"contract-waiting:{contract.pk}:{step}:{since:%Y%m%d%H%M%S}",
+                topic=contract_topic(contract, step),
+                title=title,
+                body=_contract_summary(contract) + _("请在合同页审批，或退回起草人修改。"),
+                url=contract.get_absolute_url(),
+            )
+    return told

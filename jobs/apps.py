@@ -14,3 +14,14 @@ class JobsConfig(AppConfig):
 
         register_source(timeline_entries)
         register_metric(Metric(code="application_screened", label=_("兼职初试"), count=screened_per_member))
+
+        from outreach.digests import DailySection, WeeklySection, register_daily_section, register_weekly_section
+
+        from .queries import digest_admission_rate, digest_screenings
+
+        register_daily_section(
+            DailySection(code="screenings", title=lambda: _("待初试的报名"), items=digest_screenings)
+        )
+        register_weekly_section(
+            WeeklySection(code="admission_rate", title=lambda: _("兼职录取率"), items=digest_admission_rate)
+        )

@@ -200,3 +200,53 @@ def screened_per_member(start: date, end: date) -> dict[int, int]:
         .values_list("screened_by", "n")
     )
     return dict(rows)
+
+
+# --- The digests' sections (registered in apps.py)
+
+
+def digest_screenings(member, today: date):
+    """Applications waiting for screening on the postings the member published."""
+    from django.utils.translation import gettext as _
+
+    from outreach.digests import DigestItem
+
+    from .models import Screening
+
+    postings = (
+        Posting.objects.filter(created_by=member)
+        .exclude(status=PostingStatus.DRAFT)
+        .annotate(n_pending=Count("applications", filter=Q(applications__screening=Screening.PENDING)))
+        .filter(n_pending__gt=0)
+        .select_related("merchant")
+    )
+    return [
+        DigestItem(
+            _("%(title)s（%(merchant)s）：%(count)d 份报名待初试")
+            % {"title": posting.title, "merchant": posting.merchant, "count": posting.n_pending},
+            posting.get_absolute_url(),
+        )
+        for posting in postings
+    ]
+
+
+def digest_admission_rate(monday: date):
+    """Hired / sent to interview, over the applications sent in the last 90 days."""
+    from django.utils.translation import gettext as _
+
+    from outreach.digests import DigestItem
+
+    from .models import Application, admission_rate
+
+    sent = Application.objects.sent().filter(sent_at__date__gte=monday - timedelta(days=90))
+    n_sent = sent.count()
+    n_hired = sent.filter(outcome="hired").count()
+    rate = admission_rate(n_hired, n_sent)
+    if rate is None:
+        return [DigestItem(_("近 90 天没有推荐复试的报名"))]
+    return [
+        DigestItem(
+            _("近 90 天推荐复试 %(sent)d 人，录用 %(hired)d 人，录取率 %(rate)s")
+            % {"sent": n_sent, "hired": n_hired, "rate": f"{rate:.0%}"}
+        )
+    ]

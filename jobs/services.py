@@ -1,13 +1,18 @@
+from datetime import date, timedelta
+
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach.locking import StaleObjectError, save_changed
-from outreach.models import Member
+from outreach.models import Member, ReminderKind
 from outreach.phones import normalize_mobile
+from outreach.reminders import in_department_language, remind, rule_for
+from outreach.services import notifications_resolve
 from sponsors.models import Merchant, VettingStatus
 
 from .models import Application, EmployerRating, Outcome, Posting, PostingStatus, Screening
@@ -80,6 +85,8 @@ def posting_set_status(
     save_changed(
         posting, fields=["status", "published_at"], expected_version=expected_version, where=Q(status=from_status)
     )
+    if status != PostingStatus.OPEN:
+        notifications_resolve(topic=f"posting:{posting.pk}:closing")
     return posting
 
 
@@ -225,6 +232,8 @@ def application_screen(
         expected_version=application.version if expected_version is None else expected_version,
         where=Q(sent_at__isnull=True),
     )
+    if not _stale_pending(Application.objects.filter(posting=application.posting_id)).exists():
+        notifications_resolve(topic=f"posting:{application.posting_id}:screening")
     return application
 
 
@@ -322,3 +331,102 @@ def seasons_save(*, forms: list) -> int:
             season.save()
             saved += 1
     return saved
+
+
+# --- Reminders (run daily by jobs.tasks.send_jobs_reminders)
+
+
+def _stale_pending(applications, now=None):
+    """Applications waiting for screening longer than the rule's days."""
+    days = rule_for(ReminderKind.SCREENING_WAITING).days
+    now = now or timezone.now()
+    return applications.filter(screening=Screening.PENDING, created_at__lte=now - timedelta(days=days))
+
+
+@in_department_language
+def posting_closing_reminders_send(*, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    rule = rule_for(ReminderKind.POSTING_CLOSING)
+    told = 0
+    postings = Posting.objects.filter(
+        status=PostingStatus.OPEN, deadline__gte=today, deadline__lte=today + timedelta(days=rule.days)
+    ).select_related("merchant", "created_by__user")
+    for posting in postings.with_funnel():
+        told += remind(
+            rule,
+            responsible=[posting.created_by],
+            key=f"posting-closing:{posting.pk}:{posting.deadline.isoformat()}",
+            topic=f"posting:{posting.pk}:closing",
+            title=_("兼职报名将于 %(date)s 截止：%(title)s（%(merchant)s）")
+            % {"date": posting.deadline.isoformat(), "title": posting.title, "merchant": posting.merchant},
+            body=_("已报名 %(applied)d 人，招聘 %(headcount)d 人。人数不够请再宣传，或与用人单位商量延期。")
+            % {"applied": posting.n_applied, "headcount": posting.headcount},
+            url=posting.get_absolute_url(),
+        )
+    return told
+
+
+@in_department_language
+def screening_reminders_send(*, now=None) -> int:
+    """Postings with applications waiting for screening too long: one reminder per posting
+    (a newer one replaces the older while some still wait)."""
+    now = now or timezone.now()
+    rule = rule_for(ReminderKind.SCREENING_WAITING)
+    told = 0
+    stale = _stale_pending(Application.objects.exclude(posting__status=PostingStatus.DRAFT), now)
+    oldest: dict[int, Application] = {}
+    counts: dict[int, int] = {}
+    for application in stale.select_related("posting__merchant", "posting__created_by__user").order_by("created_at"):
+        oldest.setdefault(application.posting_id, application)
+        counts[application.posting_id] = counts.get(application.posting_id, 0) + 1
+    for posting_id, application in oldest.items():
+        posting = application.posting
+        told += remind(
+            rule,
+            responsible=[posting.created_by],
+            key=f"screening-waiting:{posting_id}:{application.pk}",
+            topic=f"posting:{posting_id}:screening",
+            title=_("%(count)d 份报名等待初试：%(title)s（%(merchant)s）")
+            % {"count": counts[posting_id], "title": posting.title, "merchant": posting.merchant},
+            body=_("最早的一份是 %(name)s 于 %(date)s 报名的，已超过 %(days)d 天。请尽快初试，学生在等结果。")
+            % {
+                "name": application.name,
+                "date": timezone.localtime(application.created_at).date().isoformat(),
+                "days": rule.days,
+            },
+            url=posting.get_absolute_url(),
+        )
+    return told
+
+
+@in_department_language
+def season_outreach_reminders_send(*, today: date | None = None) -> int:
+    """A job season's outreach starts in the rule's days: the minister and the jobs group
+    hear it, with last seasons' employers to call again."""
+    from .queries import past_employers_to_contact, seasons_starting_within
+
+    today = today or timezone.localdate()
+    rule = rule_for(ReminderKind.SEASON_OUTREACH)
+    told = 0
+    starts = seasons_starting_within(rule.days, today)
+    if not starts:
+        return 0
+    employers = list(past_employers_to_contact(today))
+    if employers:
+        lines = "\n".join(
+            f"· {merchant.name}" + (f"（{merchant.phone}）" if merchant.phone else "") for merchant in employers
+        )
+        call_again = _("以往合作过的用人单位，可以先联系：") + "\n" + lines
+    else:
+        call_again = _("还没有以往合作过的用人单位，请从商家库中挑选。")
+    for start in starts:
+        told += remind(
+            rule,
+            key=f"season-outreach:{start.season.kind}:{start.outreach_starts_on.isoformat()}",
+            topic=f"season:{start.season.kind}",
+            title=_("%(season)s兼职外联将于 %(date)s 开始")
+            % {"season": start.season, "date": start.outreach_starts_on.isoformat()},
+            body=_("用人单位要提前联系，岗位才能赶在假期前发布。") + "\n" + call_again,
+            url=reverse("jobs:posting-list"),
+        )
+    return told

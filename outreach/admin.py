@@ -106,3 +106,24 @@ class ScoreRuleAdmin(SimpleHistoryAdmin):
 class ScoreAdjustmentAdmin(SimpleHistoryAdmin):
     list_display = ["member", "semester", "points", "reason", "created_by"]
     list_select_related = ["member", "semester", "created_by"]
+
+
+# --- Reminders (the minister edits the rules on /department/reminders/)
+
+from .models import ChatMessage, GroupChat, ReminderRule  # noqa: E402
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "active", "days", "repeat_days", "to_responsible", "to_ministers", "email", "group_chat"]
+
+
+@admin.register(GroupChat)
+class GroupChatAdmin(SimpleHistoryAdmin):
+    list_display = ["platform", "active"]
+
+
+@admin.register(ChatMessage)
+class ChatMessageAdmin(admin.ModelAdmin):
+    list_display = ["key", "created_at", "sent_at", "attempts"]
+    readonly_fields = ["key", "text", "sent_at", "attempts", "last_error"]

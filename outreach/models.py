@@ -106,11 +106,26 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(recipient=member)
 
     def unread(self):
-        return self.filter(read_at__isnull=True)
+        """What still asks for attention: not read, and not dealt with (resolved)."""
+        return self.filter(read_at__isnull=True, resolved_at__isnull=True)
+
+    # --- Reminders (resolution and quiet hours)
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+    def about(self, topic: str):
+        return self.filter(topic=topic)
+
+    def email_allowed(self, now=None):
+        """E-mails a sender may send now: not in quiet hours' wait, not already dealt with."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(deliver_after__isnull=True) | models.Q(deliver_after__lte=now), resolved_at__isnull=True
+        )
 
     def undelivered(self):
         """E-mails asked for and not (yet) sent: the minister's list of what did not go out."""
-        return self.filter(email_requested=True, sent_at__isnull=True)
+        return self.filter(email_requested=True, sent_at__isnull=True, resolved_at__isnull=True)
 
     def due_for_email(self, now=None):
         """Unsent e-mails a sender may claim now: never claimed, or the last claim's lease has
@@ -121,7 +136,8 @@ class NotificationQuerySet(models.QuerySet):
         expired = models.Q(claimed_at__isnull=True)
         for attempts in range(1, settings.NOTIFICATION_MAX_ATTEMPTS):
             expired |= models.Q(attempts=attempts, claimed_at__lt=now - lease * 2 ** (attempts - 1))
-        return self.undelivered().filter(expired, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
+        # Quiet hours' wait and resolution (the thing was dealt with) hold the e-mail back too.
+        return self.undelivered().email_allowed(now).filter(expired, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
 
     def for_undelivered_list(self):
         return self.undelivered().select_related("recipient__user").order_by("created_at", "pk")
@@ -149,6 +165,12 @@ class Notification(TimeStampedModel):
     sent_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
     last_error = models.TextField(_("最近的错误"), blank=True)
+    # --- Reminders: what the notification is about (``topic``, e.g. "followup:42"), so dealing
+    # with the thing resolves every notification about it; and when its e-mail may go out
+    # (``deliver_after``: set when it was created in quiet hours).
+    topic = models.CharField(_("事项"), max_length=200, blank=True, db_index=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    deliver_after = models.DateTimeField(_("邮件最早发送时间"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -480,3 +502,167 @@ class ScoreAdjustment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member} {self.points:+} {self.reason}"
+
+
+# --- Reminders: the rules the minister sets per kind, and the department's group chat.
+
+
+class ReminderKind(models.TextChoices):
+    FOLLOWUP_DUE = "followup_due", _("跟进事项到期")
+    FOLLOWUP_OVERDUE = "followup_overdue", _("跟进事项逾期")
+    FULFILMENT = "fulfilment", _("落实事项与物资归还")
+    PAYMENT_DUE = "payment_due", _("款项即将到期")
+    PAYMENT_OVERDUE = "payment_overdue", _("款项逾期未到账")
+    CONTRACT_APPROVAL = "contract_approval", _("合同等待审批")
+    POSTING_CLOSING = "posting_closing", _("兼职报名即将截止")
+    SCREENING_WAITING = "screening_waiting", _("报名等待初试")
+    SEASON_OUTREACH = "season_outreach", _("兼职季外联开始")
+    ASSIGNMENT_DUE = "assignment_due", _("作业即将截止")
+    GATHERING = "gathering", _("明天的培训与例会")
+    DAILY_DIGEST = "daily_digest", _("每日摘要")
+    WEEKLY_DIGEST = "weekly_digest", _("每周摘要")
+
+
+class ReminderRuleQuerySet(models.QuerySet):
+    def for_kind(self, kind: str) -> "ReminderRule":
+        """The rule of a kind; a kind nobody has set yet gets its defaults."""
+        rule = self.filter(kind=kind).first()
+        if rule is None:
+            rule, _created = self.get_or_create(kind=kind, defaults=REMINDER_DEFAULTS[ReminderKind(kind)])
+        return rule
+
+    def for_settings_page(self) -> list["ReminderRule"]:
+        """Every kind's rule in the order of ReminderKind (kinds added since the seeding get defaults)."""
+        order = {kind: index for index, kind in enumerate(ReminderKind.values)}
+        rules = {rule.kind: rule for rule in self.all()}
+        missing = [ReminderRule(kind=kind, **REMINDER_DEFAULTS[kind]) for kind in ReminderKind if kind not in rules]
+        if missing:
+            self.bulk_create(missing, ignore_conflicts=True)
+            rules = {rule.kind: rule for rule in self.all()}
+        return sorted(rules.values(), key=lambda rule: order.get(rule.kind, len(order)))
+
+
+class ReminderRule(TimeStampedModel):
+    """How one kind of reminder works: on or off, how many days, who hears it.
+
+    ``days`` is "how many days ahead" for things coming due and "after how many days of
+    waiting" for things waiting on someone; ``repeat_days`` is how often an overdue thing is
+    brought up again (0: once)."""
+
+    kind = models.CharField(_("提醒类型"), max_length=30, choices=ReminderKind.choices, unique=True)
+    active = models.BooleanField(_("启用"), default=True)
+    days = models.PositiveSmallIntegerField(_("天数"), default=0)
+    repeat_days = models.PositiveSmallIntegerField(_("逾期后每隔几天再提醒"), default=0)
+    to_responsible = models.BooleanField(_("提醒负责人"), default=True)
+    to_ministers = models.BooleanField(_("提醒部长"), default=False)
+    to_vice_ministers = models.BooleanField(_("提醒副部长"), default=False)
+    direction = models.CharField(_("并提醒此方向的部员"), max_length=20, choices=Direction.choices, blank=True)
+    email = models.BooleanField(_("发送邮件"), default=True)
+    group_chat = models.BooleanField(_("同时发到工作群"), default=False)
+
+    history = HistoricalRecords()
+    objects = ReminderRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("提醒规则")
+        verbose_name_plural = _("提醒规则")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return str(ReminderKind(self.kind).label)
+
+    def recipients(self, responsible=()) -> list[Member]:
+        """Who hears this reminder: the responsible people and the roles the rule names, each once."""
+        from .roles import Role
+
+        people: dict[int, Member] = {}
+        if self.to_responsible:
+            for member in responsible:
+                if member is not None and member.is_active:
+                    people.setdefault(member.pk, member)
+        roles = [
+            role
+            for role, wanted in ((Role.MINISTER, self.to_ministers), (Role.VICE_MINISTER, self.to_vice_ministers))
+            if wanted
+        ]
+        wanted = models.Q(pk__in=[])
+        if roles:
+            wanted |= models.Q(user__groups__name__in=roles)
+        if self.direction:
+            wanted |= models.Q(direction=self.direction, user__groups__name__in=Role.values)
+        extra = Member.objects.active().filter(wanted).distinct()
+        for member in extra.select_related("user").order_by("pk"):
+            people.setdefault(member.pk, member)
+        return list(people.values())
+
+
+# Sensible defaults, also what the data migration seeds: the minister edits them on a page.
+REMINDER_DEFAULTS: dict[ReminderKind, dict] = {
+    ReminderKind.FOLLOWUP_DUE: {"days": 0, "email": False},
+    ReminderKind.FOLLOWUP_OVERDUE: {"repeat_days": 3, "email": False},
+    ReminderKind.FULFILMENT: {"days": 2},
+    ReminderKind.PAYMENT_DUE: {"days": 3, "to_ministers": True, "email": False},
+    ReminderKind.PAYMENT_OVERDUE: {"repeat_days": 3, "to_ministers": True, "group_chat": True},
+    ReminderKind.CONTRACT_APPROVAL: {"days": 2},
+    ReminderKind.POSTING_CLOSING: {"days": 2},
+    ReminderKind.SCREENING_WAITING: {"days": 2, "email": False},
+    ReminderKind.SEASON_OUTREACH: {
+        "days": 14,
+        "to_responsible": False,
+        "to_ministers": True,
+        "direction": Direction.ENTERPRISE,
+    },
+    ReminderKind.ASSIGNMENT_DUE: {"days": 2},
+    ReminderKind.GATHERING: {"days": 1},
+    ReminderKind.DAILY_DIGEST: {},
+    ReminderKind.WEEKLY_DIGEST: {"to_responsible": False, "to_ministers": True, "group_chat": True},
+}
+
+
+class ChatPlatform(models.TextChoices):
+    WECOM = "wecom", _("企业微信")
+    DINGTALK = "dingtalk", _("钉钉")
+    FEISHU = "feishu", _("飞书")
+
+
+class GroupChat(TimeStampedModel):
+    """The department's work group robot (企业微信 / 钉钉 / 飞书): one row, off until set."""
+
+    platform = models.CharField(_("平台"), max_length=20, choices=ChatPlatform.choices, default=ChatPlatform.WECOM)
+    webhook_url = models.URLField(_("机器人 Webhook 地址"), max_length=500, blank=True)
+    active = models.BooleanField(_("启用"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作群")
+        verbose_name_plural = _("工作群")
+
+    def __str__(self) -> str:
+        return self.get_platform_display()
+
+    @classmethod
+    def current(cls) -> "GroupChat":
+        return cls.objects.order_by("pk").first() or cls(pk=None)
+
+    @property
+    def enabled(self) -> bool:
+        return self.active and bool(self.webhook_url)
+
+
+class ChatMessage(TimeStampedModel):
+    """A text for the group chat: the row is the promise, the task posts it (once per key)."""
+
+    key = models.CharField(_("标识"), max_length=200, unique=True)
+    text = models.TextField(_("内容"))
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近的错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("工作群消息")
+        verbose_name_plural = _("工作群消息")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key

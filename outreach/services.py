@@ -1,18 +1,18 @@
 import logging
-import time
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from time import monotonic
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import roles
+from .emails import notification_email
 from .models import Member, Notification, Team
 from .roles import Role
 
@@ -64,6 +64,7 @@ def notify(
     body: str = "",
     url: str = "",
     email: bool = True,
+    topic: str = "",
 ) -> Notification | None:
     """Create an in-app notification once per (recipient, key); queue its e-mail.
 
@@ -71,9 +72,16 @@ def notify(
     caller may run as often as it likes and nobody is told the same thing twice.
     The row is the promise to e-mail: when the broker does not take the task now,
     the sweep (``notifications_sweep``) sends it later.
+
+    ``topic`` names the thing the notification is about ("followup:42"): dealing with it
+    resolves every notification with that topic (``notifications_resolve``), and a newer
+    notification about the same thing replaces the recipient's older open one. Created in
+    quiet hours, the e-mail waits (``deliver_after``) and the sweep sends it later.
     """
     from .tasks import deliver_notification, enqueue
 
+    now = timezone.now()
+    allowed_at = email_allowed_at(now)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -83,10 +91,16 @@ def notify(
                 body=body,
                 url=url,
                 email_requested=email and bool(recipient.user.email),
+                topic=topic,
+                deliver_after=allowed_at if allowed_at > now else None,
             )
     except IntegrityError:
         return None
-    if notification.email_requested:
+    if topic:
+        Notification.objects.for_member(recipient).about(topic).open().exclude(pk=notification.pk).update(
+            resolved_at=now
+        )
+    if notification.email_requested and notification.deliver_after is None:
         transaction.on_commit(lambda: enqueue(deliver_notification, notification.pk))
     return notification
 
@@ -116,12 +130,7 @@ def notification_send_email(*, notification_id: int) -> bool:
     try:
         if not notification.recipient.user.email:
             raise ValueError(_("收件人没有邮箱地址。"))
-        send_mail(
-            subject=f"[{settings.DEPARTMENT_NAME}] {notification.title}",
-            message=notification.body,
-            from_email=None,
-            recipient_list=[notification.recipient.user.email],
-        )
+        notification_email(notification).send()
     except Exception as exc:  # SMTP errors, timeouts, a bad address: all are kept for the minister
         error = f"{type(exc).__name__}: {exc}"[:1000]
         Notification.objects.filter(pk=notification_id, sent_at=None).update(last_error=error)
@@ -137,11 +146,11 @@ def notifications_sweep(*, limit: int = 100, budget_seconds: float = 30.0) -> in
     """Send the notification e-mails that are due: never claimed (the broker did not take
     the task) or claimed by a sender whose lease ran out (it failed or died). Returns how
     many were sent; what is left waits for the next sweep."""
-    deadline = time.monotonic() + budget_seconds
+    deadline = monotonic() + budget_seconds
     sent = 0
     due = Notification.objects.due_for_email().order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
     for notification_id in list(due):
-        if time.monotonic() > deadline:
+        if monotonic() > deadline:
             break
         sent += notification_send_email(notification_id=notification_id)
     return sent
@@ -172,3 +181,47 @@ def notification_mark_read(*, member: Member, notification_ids: list[int] | None
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=timezone.now())
+
+
+# --- Reminders: quiet hours, resolution, opening
+
+
+def _quiet_hours() -> tuple[time, time] | None:
+    value = (settings.QUIET_HOURS or "").strip().lower()
+    if value in ("", "off", "0", "none"):
+        return None
+    start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    return start, end
+
+
+def email_allowed_at(now: datetime) -> datetime:
+    """The earliest moment an e-mail written at ``now`` may go out: ``now`` itself, or the
+    end of the quiet hours (settings.QUIET_HOURS, 22:00-08:00 in the department's time zone)."""
+    hours = _quiet_hours()
+    if hours is None:
+        return now
+    start, end = hours
+    local = timezone.localtime(now)
+    clock = local.time()
+    quiet = start <= clock or clock < end if start > end else start <= clock < end
+    if not quiet:
+        return now
+    day = local.date() if clock < end else local.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, end), local.tzinfo)
+
+
+def notifications_resolve(*, topic: str, recipients=None) -> int:
+    """The thing is dealt with: its open notifications stop asking for attention."""
+    qs = Notification.objects.about(topic).open()
+    if recipients is not None:
+        qs = qs.filter(recipient__in=recipients)
+    return qs.update(resolved_at=timezone.now())
+
+
+def notification_open(*, member: Member, notification_id: int) -> Notification:
+    """Opening a notification marks it read; raises Notification.DoesNotExist for others' ones."""
+    notification = Notification.objects.for_member(member).get(pk=notification_id)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification

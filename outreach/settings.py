@@ -264,11 +264,32 @@ NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=60.0)
 # Periodic tasks (Asia/Shanghai times). Each task is idempotent: a reminder is sent once.
+# The scans run at 07:50 so the 08:00 digests see what they found; README, "Reminders".
+# The department layer's tasks: autodiscovery finds only each app's top-level tasks module.
+CELERY_IMPORTS = ["outreach.department.tasks"]
 CELERY_BEAT_SCHEDULE = {
     "fulfilment-reminders": {
         "task": "events.tasks.send_fulfilment_reminders",
-        "schedule": crontab(hour=8, minute=0),
+        "schedule": crontab(hour=7, minute=50),
     },
+    "followup-reminders": {"task": "sponsors.tasks.send_followup_reminders", "schedule": crontab(hour=7, minute=50)},
+    "payment-reminders": {"task": "events.tasks.send_payment_reminders", "schedule": crontab(hour=7, minute=50)},
+    "contract-approval-reminders": {
+        "task": "events.tasks.send_contract_approval_reminders",
+        "schedule": crontab(hour=7, minute=50),
+    },
+    "jobs-reminders": {"task": "jobs.tasks.send_jobs_reminders", "schedule": crontab(hour=7, minute=50)},
+    "department-reminders": {
+        "task": "outreach.department.tasks.send_department_reminders",
+        "schedule": crontab(hour=7, minute=50),
+    },
+    "daily-digest": {"task": "outreach.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
+    "weekly-digest": {
+        "task": "outreach.tasks.send_weekly_digest",
+        "schedule": crontab(hour=8, minute=5, day_of_week="mon"),
+    },
+    # Sends what is due: queued while the broker was down, claimed by a worker that died, or
+    # written in quiet hours (settings.QUIET_HOURS) and waiting for their end.
     "notification-sweep": {
         "task": "outreach.tasks.sweep_notifications",
         "schedule": NOTIFICATION_SWEEP_SECONDS,
@@ -285,6 +306,15 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 # --- The department: the name printed on proposals, contracts and reports.
 UNION_NAME = env("UNION_NAME", default="某大学学生会")
 DEPARTMENT_NAME = env("DEPARTMENT_NAME", default="外联部")
+
+# --- Reminders (README, "Reminders").
+# The address people open the app at: e-mails and group-chat messages carry absolute links.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# No e-mail between these hours (Asia/Shanghai); what falls in them waits. "off" turns it off.
+QUIET_HOURS = env("QUIET_HOURS", default="22:00-08:00")
+# The group chat robot: seconds per POST, and how many tries before giving up.
+GROUP_CHAT_TIMEOUT = env.float("GROUP_CHAT_TIMEOUT", default=5.0)
+GROUP_CHAT_MAX_RETRIES = env.int("GROUP_CHAT_MAX_RETRIES", default=4)
 
 # --- Rules the department sets (README, "Deploying").
 # A contract above this amount (cash + in-kind) also needs the advisor's sign-off.

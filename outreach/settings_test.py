@@ -25,3 +25,4 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+QUIET_HOURS = "off"  # tests choose their hour; test_reminders_core turns quiet hours on

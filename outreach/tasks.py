@@ -2,9 +2,11 @@ import logging
 
 from celery import shared_task
 from celery.app.task import Task
+from django.conf import settings
+from django.utils import translation
 from kombu.exceptions import OperationalError
 
-from . import services
+from . import digests, groupchat, services
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +42,31 @@ def sweep_notifications() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): send the e-mails that are due, e.g. queued while
     the broker was down, or claimed by a worker that died or failed."""
     return services.notifications_sweep()
+
+
+# --- Reminders: thin tasks, each calling one service (README, "Reminders")
+
+
+@shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=60, max_retries=3)
+def send_daily_digests() -> int:
+    with translation.override(settings.LANGUAGE_CODE):
+        return digests.daily_digests_send()
+
+
+@shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=60, max_retries=3)
+def send_weekly_digest() -> int:
+    with translation.override(settings.LANGUAGE_CODE):
+        return digests.weekly_digest_send()
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(groupchat.ChatPostFailed,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=False,
+    max_retries=settings.GROUP_CHAT_MAX_RETRIES,
+)
+def post_chat_message(self, message_id: int) -> None:
+    """Post one message to the group chat robot; a failure is retried with backoff."""
+    groupchat.chat_message_post(message_id=message_id)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("notifications/undelivered/", views.notification_undelivered, name="notification-undelivered"),
     path("notifications/<int:pk>/resend/", views.notification_resend_view, name="notification-resend"),
+    path("notifications/<int:pk>/open/", views.notification_go, name="notification-open"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The public job pages switch language too, so switching needs no login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

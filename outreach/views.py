@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils._os import safe_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +20,7 @@ from . import health
 from .clientip import client_ip
 from .models import Notification
 from .permissions import require_member, require_minister
-from .services import notification_mark_read, notification_resend
+from .services import notification_mark_read, notification_open, notification_resend
 
 
 @require_GET
@@ -111,6 +112,19 @@ def notification_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已安排重发给 %(name)s。") % {"name": notification.recipient.display_name})
     return redirect("notification-undelivered")
+
+
+@require_POST
+def notification_go(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a notification marks it read and goes where it points."""
+    member = require_member(request)
+    try:
+        notification = notification_open(member=member, notification_id=pk)
+    except Notification.DoesNotExist as exc:
+        raise Http404 from exc
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("notification-list")
 
 
 @login_not_required

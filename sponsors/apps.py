@@ -18,3 +18,15 @@ class SponsorsConfig(AppConfig):
         register_metric(Metric(code="visit", label=_("拜访"), count=queries.visits_per_member))
         register_handover(Handover(code="merchants", label=_("负责的商家"), transfer=services.merchants_transfer))
         register_handover(Handover(code="followups", label=_("未完成的跟进"), transfer=services.followups_transfer))
+
+        from outreach.digests import DailySection, WeeklySection, register_daily_section, register_weekly_section
+
+        register_daily_section(
+            DailySection(code="followups", title=lambda: _("跟进事项"), items=queries.digest_followups)
+        )
+        register_weekly_section(
+            WeeklySection(code="overdue_followups", title=lambda: _("逾期跟进"), items=queries.digest_overdue_followups)
+        )
+        register_weekly_section(
+            WeeklySection(code="week_visits", title=lambda: _("上周拜访"), items=queries.digest_week_visits)
+        )

@@ -334,8 +334,31 @@ def seed(stdout=None) -> None:
             lesson="凡是先向学生收费的兼职一律不合作，并提醒同学们注意。",
             created_by=people["zhaoyiming"],
         ).members.set([people["zhaoyiming"], people["wanghaoran"]])
+    _reminder_followups(people["wanghaoran"])
     if stdout:
         stdout.write(f"sponsors: {created} merchants created")
+
+
+# What the officer of the quick start finds in the bell (and the worker's console e-mails):
+# a next step due today and one four days late, whatever the random history gave them.
+REMINDER_FOLLOWUPS = [
+    (0, "带上赞助方案书再次拜访，确认冠名价格"),
+    (-4, "给店长回电话，确认球衣印制的数量和尺码"),
+]
+
+
+def _reminder_followups(officer) -> None:
+    merchants = list(
+        Merchant.objects.filter(owner=officer).exclude(stage__in=[Stage.LOST, Stage.PARTNER]).order_by("pk")[:2]
+    )
+    for merchant, (offset, description) in zip(merchants, REMINDER_FOLLOWUPS, strict=False):
+        if not FollowUp.objects.filter(merchant=merchant, description=description).exists():
+            FollowUp.objects.create(
+                merchant=merchant,
+                description=description,
+                due_on=timezone.localdate() + timedelta(days=offset),
+                owner=officer,
+            )
 
 
 def _history(merchant: Merchant, final_stage: str, owner, people, rng: random.Random) -> None:

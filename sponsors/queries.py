@@ -276,3 +276,52 @@ def merchant_changes(merchant: Merchant, limit: int = 10) -> list[dict]:
                 }
             )
     return changes
+
+
+# --- The digests' sections (registered in apps.py)
+
+
+def digest_followups(member: Member, today: date):
+    from outreach.digests import DigestItem
+
+    items = []
+    for followup in FollowUp.objects.open().filter(owner=member, due_on__lte=today).select_related("merchant"):
+        when = (
+            _("今天")
+            if followup.due_on == today
+            else _("已逾期 %(days)d 天") % {"days": (today - followup.due_on).days}
+        )
+        items.append(
+            DigestItem(f"{followup.merchant.name}：{followup.description}（{when}）", followup.get_absolute_url())
+        )
+    return items
+
+
+def digest_overdue_followups(monday: date):
+    """The department's overdue follow-ups, per owner."""
+    from outreach.digests import DigestItem
+
+    rows = (
+        FollowUp.objects.open()
+        .filter(due_on__lt=monday)
+        .values("owner__display_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "owner__display_name")
+    )
+    return [
+        DigestItem(_("%(name)s：逾期跟进 %(count)d 项") % {"name": row["owner__display_name"], "count": row["n"]})
+        for row in rows
+    ]
+
+
+def digest_week_visits(monday: date):
+    """Visits per member in the seven days before Monday (every active member, zeros too)."""
+    from outreach.digests import DigestItem
+    from outreach.roles import Role
+
+    counts = visits_per_member(monday - timedelta(days=7), monday - timedelta(days=1))
+    members = Member.objects.active().with_role(Role.OFFICER, Role.VICE_MINISTER, Role.MINISTER)
+    return [
+        DigestItem(_("%(name)s：拜访 %(count)d 次") % {"name": m.display_name, "count": counts.get(m.pk, 0)})
+        for m in members.order_by("display_name")
+    ]

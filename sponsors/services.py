@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach.locking import StaleObjectError, bump_version, save_changed
-from outreach.models import Member
+from outreach.models import Member, ReminderKind
 from outreach.phones import normalize_phone
+from outreach.reminders import in_department_language, overdue_round, remind, rule_for
+from outreach.services import notifications_resolve
 
 from .models import (
     Contact,
@@ -319,6 +321,7 @@ def followup_complete(*, followup: FollowUp, by: Member) -> bool:
     except StaleObjectError:
         followup.refresh_from_db()
         return False
+    notifications_resolve(topic=followup_topic(followup))
     return True
 
 
@@ -349,3 +352,57 @@ def followups_transfer(from_member: Member, to_member: Member) -> int:
         .filter(owner=from_member)
         .update(owner=to_member, updated_at=timezone.now(), **bump_version())
     )
+
+
+# --- Reminders (run daily by sponsors.tasks.send_followup_reminders)
+
+
+def followup_topic(followup: FollowUp) -> str:
+    return f"followup:{followup.pk}"
+
+
+def _followup_body(followup: FollowUp) -> str:
+    return "\n".join(
+        [
+            followup.description,
+            _("商家：%(merchant)s") % {"merchant": followup.merchant.name},
+            _("截止：%(date)s。完成后请在商家页标记“已完成”。") % {"date": followup.due_on.isoformat()},
+        ]
+    )
+
+
+@in_department_language
+def followup_reminders_send(*, today: date | None = None) -> int:
+    """Tell owners of follow-ups due (today, or within the rule's days) and overdue (again
+    every few days, not every day). Each round has its own key: a second run tells nobody."""
+    today = today or timezone.localdate()
+    told = 0
+    due_rule = rule_for(ReminderKind.FOLLOWUP_DUE)
+    open_followups = FollowUp.objects.open().select_related("merchant", "owner__user")
+    for followup in open_followups.filter(due_on__gte=today, due_on__lte=today + timedelta(days=due_rule.days)):
+        title = (_("今天要跟进：%(merchant)s") if followup.due_on == today else _("跟进事项即将到期：%(merchant)s")) % {
+            "merchant": followup.merchant.name
+        }
+        told += remind(
+            due_rule,
+            responsible=[followup.owner],
+            key=f"followup-due:{followup.pk}:{followup.due_on.isoformat()}",
+            topic=followup_topic(followup),
+            title=title,
+            body=_followup_body(followup),
+            url=followup.get_absolute_url(),
+        )
+    overdue_rule = rule_for(ReminderKind.FOLLOWUP_OVERDUE)
+    for followup in open_followups.filter(due_on__lt=today):
+        late = (today - followup.due_on).days
+        n = overdue_round(due_on=followup.due_on, today=today, repeat_days=overdue_rule.repeat_days)
+        told += remind(
+            overdue_rule,
+            responsible=[followup.owner],
+            key=f"followup-overdue:{followup.pk}:{followup.due_on.isoformat()}:{n}",
+            topic=followup_topic(followup),
+            title=_("跟进已逾期 %(days)d 天：%(merchant)s") % {"days": late, "merchant": followup.merchant.name},
+            body=_followup_body(followup),
+            url=followup.get_absolute_url(),
+        )
+    return told

@@ -13,8 +13,10 @@ from ..models import (
     Candidate,
     Direction,
     ExperienceShare,
+    GroupChat,
     Meeting,
     Member,
+    ReminderRule,
     ScoreRule,
     Semester,
     Team,
@@ -214,3 +216,52 @@ class HandoverForm(forms.Form):
         if data.get("from_member") and data.get("from_member") == data.get("to_member"):
             raise forms.ValidationError(_("交接双方不能是同一个人。"))
         return data
+
+
+# --- Reminder settings (the minister's page)
+
+
+class ReminderRuleForm(forms.ModelForm):
+    class Meta:
+        model = ReminderRule
+        fields = [
+            "active",
+            "days",
+            "repeat_days",
+            "to_responsible",
+            "to_ministers",
+            "to_vice_ministers",
+            "direction",
+            "email",
+            "group_chat",
+        ]
+        widgets = {
+            "days": forms.NumberInput(attrs={"min": 0, "max": 90}),
+            "repeat_days": forms.NumberInput(attrs={"min": 0, "max": 30}),
+        }
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        if days > 90:
+            raise forms.ValidationError(_("天数不能超过 90。"))
+        return days
+
+
+class GroupChatForm(forms.ModelForm):
+    webhook_url = forms.URLField(
+        label=_("机器人 Webhook 地址"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("在群设置中添加“群机器人”后复制的地址；只发送文字，不含个人手机号。"),
+    )
+
+    class Meta:
+        model = GroupChat
+        fields = ["active", "platform", "webhook_url"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("active") and not cleaned.get("webhook_url"):
+            self.add_error("webhook_url", _("启用工作群前请填写机器人 Webhook 地址。"))
+        return cleaned

@@ -1,7 +1,7 @@
-"""Writes for the department's own record (issue 6). Reads live in department_queries."""
+"""Writes for the department's own record (issue 6). Reads live in queries."""
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model, password_validation
@@ -21,6 +21,7 @@ from ..models import (
     Meeting,
     MeetingAttendance,
     Member,
+    ReminderKind,
     ScoreAdjustment,
     ScoreRule,
     Semester,
@@ -29,8 +30,9 @@ from ..models import (
     TrainingAttendance,
     TrainingSession,
 )
+from ..reminders import in_department_language, remind, rule_for
 from ..roles import Role
-from ..services import member_create, member_set_role, notify
+from ..services import member_create, member_set_role, notifications_resolve, notify
 
 # --- Semesters
 
@@ -305,6 +307,7 @@ def assignment_create(
             title=_("新作业：%(title)s") % {"title": title},
             body=_("截止日期 %(due)s") % {"due": due_date.isoformat()},
             url=assignment.get_absolute_url(),
+            topic=assignment_topic(assignment),
         )
     return assignment
 
@@ -325,6 +328,7 @@ def submission_save(
     submission.submitted_on = timezone.localdate()
     submission.full_clean()
     submission.save()
+    notifications_resolve(topic=assignment_topic(assignment), recipients=[member])
     return submission
 
 
@@ -402,3 +406,105 @@ def handover_run(*, from_member: Member, to_member: Member, by: Member) -> dict[
         url=from_member.get_absolute_url(),
     )
     return moved
+
+
+# --- Reminders (run daily by outreach.department.tasks.send_department_reminders)
+
+
+def assignment_topic(assignment: Assignment) -> str:
+    return f"assignment:{assignment.pk}"
+
+
+@in_department_language
+def assignment_reminders_send(*, today: date | None = None) -> int:
+    """An assignment due within the rule's days: the officers who have not submitted hear it."""
+    today = today or timezone.localdate()
+    rule = rule_for(ReminderKind.ASSIGNMENT_DUE)
+    told = 0
+    officers = list(Member.objects.active().with_role(Role.OFFICER).select_related("user"))
+    assignments = Assignment.objects.filter(due_date__gte=today, due_date__lte=today + timedelta(days=rule.days))
+    for assignment in assignments.prefetch_related("submissions"):
+        submitted = {submission.member_id for submission in assignment.submissions.all()}
+        told += remind(
+            rule,
+            responsible=[member for member in officers if member.pk not in submitted],
+            key=f"assignment-due:{assignment.pk}:{assignment.due_date.isoformat()}",
+            topic=assignment_topic(assignment),
+            title=_("作业将于 %(date)s 截止：%(title)s")
+            % {"date": assignment.due_date.isoformat(), "title": assignment.title},
+            body=_("你还没有提交“%(title)s”。请在截止日期 %(date)s 前提交文字或附件。")
+            % {"title": assignment.title, "date": assignment.due_date.isoformat()},
+            url=assignment.get_absolute_url(),
+        )
+    return told
+
+
+def _gathering_body(day: date, place: str, speaker: str = "") -> str:
+    lines = [_("日期：%(date)s") % {"date": day.isoformat()}, _("地点：%(place)s") % {"place": place or "—"}]
+    if speaker:
+        lines.append(_("主讲人：%(speaker)s") % {"speaker": speaker})
+    lines.append(_("请准时参加；不能参加请提前向部长请假。"))
+    return "\n".join(lines)
+
+
+@in_department_language
+def gathering_reminders_send(*, today: date | None = None) -> int:
+    """A training session or a meeting in the rule's days (tomorrow): the members expected hear it.
+    Reminders of gatherings already past are resolved: they describe nothing any more."""
+    today = today or timezone.localdate()
+    rule = rule_for(ReminderKind.GATHERING)
+    day = today + timedelta(days=rule.days)
+    told = 0
+    officers = list(Member.objects.active().with_role(Role.OFFICER).select_related("user"))
+    everyone = list(
+        Member.objects.active().with_role(Role.OFFICER, Role.VICE_MINISTER, Role.MINISTER).select_related("user")
+    )
+    for session in TrainingSession.objects.filter(date=day):
+        told += remind(
+            rule,
+            responsible=officers,
+            key=f"training:{session.pk}:{session.date.isoformat()}",
+            topic=f"training:{session.pk}",
+            title=_("培训提醒：%(title)s（%(date)s）") % {"title": session.title, "date": session.date.isoformat()},
+            body=_gathering_body(session.date, session.place, speaker=session.speaker or "—"),
+            url=session.get_absolute_url(),
+        )
+    for meeting in Meeting.objects.filter(date=day):
+        told += remind(
+            rule,
+            responsible=everyone,
+            key=f"meeting:{meeting.pk}:{meeting.date.isoformat()}",
+            topic=f"meeting:{meeting.pk}",
+            title=_("例会提醒：%(title)s（%(date)s）") % {"title": meeting.title, "date": meeting.date.isoformat()},
+            body=_gathering_body(meeting.date, meeting.place),
+            url=meeting.get_absolute_url(),
+        )
+    recent = today - timedelta(days=30)
+    past = [
+        f"training:{pk}"
+        for pk in TrainingSession.objects.filter(date__gte=recent, date__lt=today).values_list("pk", flat=True)
+    ]
+    past += [
+        f"meeting:{pk}" for pk in Meeting.objects.filter(date__gte=recent, date__lt=today).values_list("pk", flat=True)
+    ]
+    for topic in past:
+        notifications_resolve(topic=topic)
+    return told
+
+
+@transaction.atomic
+def reminder_rules_save(*, rule_forms, chat_form) -> int:
+    """The minister's reminder settings: every rule form and the group chat, all or nothing."""
+    changed = 0
+    for form in rule_forms:
+        if form.has_changed():
+            rule = form.save(commit=False)
+            rule.full_clean()
+            rule.save()
+            changed += 1
+    if chat_form.has_changed():
+        chat = chat_form.save(commit=False)
+        chat.full_clean()
+        chat.save()
+        changed += 1
+    return changed

@@ -33,6 +33,7 @@ urlpatterns = [
     path("scores/members/<int:pk>/", views.score_breakdown, name="score-breakdown"),
     path("scores/adjustments/", views.score_adjustment_create, name="score-adjustment-create"),
     path("scores/rules/", views.score_rule_list, name="score-rules"),
+    path("reminders/", views.reminder_settings, name="reminder-settings"),
     path("handover/", views.handover, name="handover"),
     path("inter-school/", views.interschool, name="interschool"),
 ]

@@ -11,7 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import roles
-from ..models import Assignment, Candidate, Meeting, Member, ScoreRule, Semester, Submission, Team, TrainingSession
+from ..models import (
+    Assignment,
+    Candidate,
+    GroupChat,
+    Meeting,
+    Member,
+    ReminderRule,
+    ScoreRule,
+    Semester,
+    Submission,
+    Team,
+    TrainingSession,
+)
 from . import queries, scoring, services
 from .forms import (
     AcceptForm,
@@ -19,11 +31,13 @@ from .forms import (
     AttendanceForm,
     CandidateForm,
     ExperienceShareForm,
+    GroupChatForm,
     HandoverForm,
     InterviewForm,
     MeetingForm,
     MemberEditForm,
     MinutesForm,
+    ReminderRuleForm,
     ReviewForm,
     ScoreAdjustmentForm,
     ScoreRuleForm,
@@ -486,6 +500,22 @@ def score_rule_list(request: HttpRequest) -> HttpResponse:
         (r, scoring.metric_label(r.metric), r.metric in scoring.METRICS) for r in ScoreRule.objects.order_by("metric")
     ]
     return render(request, "outreach/scorerule_list.html", {"rules": rules, "form": form, "editing": rule})
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    """The minister sets, per kind of reminder, how many days and who hears it; and the group chat."""
+    require_minister(request, _("只有部长可以修改提醒设置。"))
+    data = request.POST or None
+    rule_forms = [
+        ReminderRuleForm(data, instance=rule, prefix=rule.kind) for rule in ReminderRule.objects.for_settings_page()
+    ]
+    chat_form = GroupChatForm(data, instance=GroupChat.current(), prefix="chat")
+    if request.method == "POST" and chat_form.is_valid() and all(form.is_valid() for form in rule_forms):
+        services.reminder_rules_save(rule_forms=rule_forms, chat_form=chat_form)
+        messages.success(request, _("提醒设置已保存。"))
+        return redirect("outreach:reminder-settings")
+    return render(request, "outreach/reminderrule_list.html", {"rule_forms": rule_forms, "chat_form": chat_form})
 
 
 # --- Handover and inter-school

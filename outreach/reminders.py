@@ -1,0 +1,65 @@
+"""The building blocks every app's reminder scan uses (README, "Reminders").
+
+A scan lives in its own app's services, reads the minister's rule for its kind
+(``rule_for``), and tells people with ``remind``: one notification per recipient and key
+(``notify``), about a topic that the service dealing with the thing resolves."""
+
+import functools
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.utils import translation
+
+from .models import Member, ReminderKind, ReminderRule
+
+
+def in_department_language(func):
+    """Reminders are written in the department's language, whoever's request or task runs them
+    (an officer browsing in English must not send the minister an English notification)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def rule_for(kind: ReminderKind) -> ReminderRule:
+    return ReminderRule.objects.for_kind(kind)
+
+
+def overdue_round(*, due_on: date, today: date, repeat_days: int) -> int:
+    """Which reminder of an overdue thing today's is: 0 on the first day late, then one more
+    every ``repeat_days`` (0: never again). Part of the key, so each round is sent once."""
+    late = (today - due_on).days
+    if late <= 0 or repeat_days <= 0:
+        return 0
+    return (late - 1) // repeat_days
+
+
+def remind(
+    rule: ReminderRule,
+    *,
+    responsible: Iterable[Member | None] = (),
+    key: str,
+    topic: str,
+    title: str,
+    body: str,
+    url: str = "",
+) -> int:
+    """Tell the rule's recipients (once per key); post it to the group chat if the rule says so.
+    Returns how many people were told something new."""
+    from .groupchat import chat_post
+    from .services import notify
+
+    if not rule.active:
+        return 0
+    told = 0
+    for member in rule.recipients(responsible):
+        if notify(recipient=member, key=key, title=title, body=body, url=url, email=rule.email, topic=topic):
+            told += 1
+    if rule.group_chat:
+        chat_post(key=key, text=f"{title}\n{body}", url=url)
+    return told

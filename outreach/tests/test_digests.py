@@ -1,0 +1,84 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from events import services as events_services
+from events.tests.factories import make_signed_contract
+from jobs.tests.factories import ApplicationFactory, PostingFactory
+from outreach.digests import daily_digests_send, weekly_digest_send
+from outreach.models import Notification
+from outreach.roles import Role
+from outreach.tasks import send_daily_digests, send_weekly_digest
+from outreach.tests.factories import MemberFactory
+from sponsors.tests.factories import FollowUpFactory, MerchantFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_member_gets_one_daily_digest_of_what_is_due_and_no_digest_when_nothing_is(
+    officer, minister, django_capture_on_commit_callbacks
+):
+    idle = MemberFactory(role=Role.OFFICER, display_name="孙悦")
+    today = timezone.localdate()
+    FollowUpFactory(
+        owner=officer, merchant=MerchantFactory(name="康师傅武汉分公司"), due_on=today, description="送方案书"
+    )
+    FollowUpFactory(owner=officer, merchant=MerchantFactory(name="蜜雪冰城"), due_on=today - timedelta(days=2))
+    FollowUpFactory(owner=officer, due_on=today + timedelta(days=10), description="下个月的事")
+    contract = make_signed_contract(owner=officer, minister=minister, clauses=1)
+    events_services.payment_add(contract=contract, amount=Decimal("750"), due_on=today)
+    contract.deliverables.update(due_on=today + timedelta(days=1))
+    ApplicationFactory(posting=PostingFactory(created_by=officer, title="五一促销员", merchant__name="李宁专卖店"))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests.delay().get() == 2  # the officer and the minister (the payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert daily_digests_send() == 0  # once a day
+    assert not Notification.objects.filter(recipient=idle).exists()
+    officer_mail = [m for m in mail.outbox if m.to == [officer.user.email]]
+    assert len(officer_mail) == 1
+    body = officer_mail[0].body
+    assert "【跟进事项】" in body and "康师傅武汉分公司：送方案书（今天）" in body
+    assert "蜜雪冰城" in body and "已逾期 2 天" in body
+    assert "下个月的事" not in body
+    assert "【款项】" in body and contract.number in body and "¥750.00" in body
+    assert "【落实事项】" in body and f"截止 {(today + timedelta(days=1)).isoformat()}" in body
+    assert "【待初试的报名】" in body and "五一促销员（李宁专卖店）：1 份报名待初试" in body
+    assert "http://" in body  # absolute links
+    minister_digest = Notification.objects.get(recipient=minister, key=f"digest:daily:{today.isoformat()}")
+    assert "【跟进事项】" not in minister_digest.body and contract.number in minister_digest.body
+
+    tomorrow = today + timedelta(days=1)
+    daily_digests_send(today=tomorrow)
+    titles = list(
+        Notification.objects.unread().filter(recipient=officer, topic="digest:daily").values_list("key", flat=True)
+    )
+    assert titles == [f"digest:daily:{tomorrow.isoformat()}"]  # yesterday's digest leaves the count
+
+
+def test_the_minister_gets_the_weekly_digest_on_monday(minister, officer, django_capture_on_commit_callbacks):
+    monday = date(2026, 11, 30)
+    last_week = timezone.make_aware(timezone.datetime(2026, 11, 25, 15, 0))
+    VisitFactory.create_batch(2, created_by=officer, visited_at=last_week)
+    FollowUpFactory(owner=officer, due_on=monday - timedelta(days=5))
+    contract = make_signed_contract(owner=officer, minister=minister, clauses=1)
+    payment = events_services.payment_add(contract=contract, amount=Decimal("1500"), due_on=monday - timedelta(days=6))
+    events_services.payment_receive(payment=payment, received_on=monday - timedelta(days=3))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert weekly_digest_send(today=monday + timedelta(days=2)) == 1  # any day of the week: that Monday's
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_weekly_digest.delay().get() in (0, 1)  # today's week may differ; never a duplicate
+        assert weekly_digest_send(today=monday) == 0
+    digest = Notification.objects.get(recipient=minister, key="digest:weekly:2026-11-30")
+    assert f"{officer.display_name}：拜访 2 次" in digest.body
+    assert f"{officer.display_name}：逾期跟进 1 项" in digest.body
+    assert "上周到账 ¥1,500.00，共 1 笔" in digest.body
+    assert "【兼职录取率】" in digest.body
+    assert not Notification.objects.filter(recipient=officer, topic="digest:weekly").exists()
+    assert sum(1 for m in mail.outbox if m.to == [minister.user.email] and "周报" in m.subject) == 1
