@@ -57,7 +57,7 @@ from outreach.tests.department_factories import (
     TrainingAttendanceFactory,
     TrainingSessionFactory,
 )
-from outreach.tests.factories import NotificationFactory, TeamFactory
+from outreach.tests.factories import MemberFactory, NotificationFactory, TeamFactory
 from sponsors.models import VisitPhoto
 from sponsors.tests.factories import ContactFactory, FollowUpFactory, MerchantFactory, StageChangeFactory, VisitFactory
 
@@ -104,6 +104,9 @@ ALLOWED_WRITES = {
     ("outsider", "jobs:apply"): "students apply for a job without an account",
 }
 
+# Answers that refuse: whoever gets one, the request must not have written anything.
+REFUSALS = {400, 403, 404, 405, 409}
+
 # URL name -> statuses of 500 or more that are its answer, not a failure.
 ALLOWED_ERRORS = {"healthz": {503}}  # says so when the broker or the database is down
 
@@ -116,7 +119,8 @@ ADMIN_ROLES = {"anonymous", "advisor"}
 
 
 # URL name -> the arguments to walk it with: a dict, or a list of dicts to walk it several
-# times (e.g. a draft and a signed contract). A new view with arguments needs one line here.
+# times (e.g. a draft and a signed contract); the key "?" adds a query string. A new view
+# with arguments needs one line here; one without is walked as it is.
 FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
     "password_reset_confirm": lambda w: [
         {"uidb64": w.reset_uid, "token": w.reset_token},
@@ -124,35 +128,48 @@ FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
     ],
     "media-file": lambda w: [{"path": w.visit_photo.image.name}, {"path": w.signed.signed_scan.name}],
     # department
-    "outreach:member-detail": lambda w: {"pk": w.officer.pk},
+    "outreach:member-detail": lambda w: [{"pk": w.officer.pk}, {"pk": w.officer.pk, "?": f"semester={w.semester.pk}"}],
     "outreach:member-edit": lambda w: {"pk": w.officer.pk},
     "outreach:candidate-detail": lambda w: {"pk": w.candidate.pk},
     "outreach:candidate-interview": lambda w: {"pk": w.candidate.pk},
     "outreach:candidate-accept": lambda w: {"pk": w.candidate.pk},
     "outreach:candidate-reject": lambda w: {"pk": w.candidate.pk},
     "outreach:training-detail": lambda w: {"pk": w.training.pk},
-    "outreach:meeting-detail": lambda w: {"pk": w.meeting.pk},
+    "outreach:meeting-detail": lambda w: [{"pk": w.meeting.pk}, {"pk": w.meeting.pk, "?": f"visit={w.visit.pk}"}],
+    "outreach:training-list": lambda w: [{}, {"?": f"semester={w.semester.pk}"}, {"?": "semester=999999"}],
+    "outreach:meeting-list": lambda w: [{}, {"?": f"semester={w.semester.pk}"}],
+    "outreach:score-ranking": lambda w: [{}, {"?": f"semester={w.semester.pk}"}],
+    "outreach:score-rules": lambda w: [{}, {"?": f"edit={w.score_rule.pk}"}],
+    "outreach:experience-list": lambda w: [{}, {"?": "q=预算&tag=赞助&page=x"}],
     "outreach:meeting-share-create": lambda w: {"pk": w.meeting.pk},
     "outreach:assignment-detail": lambda w: {"pk": w.assignment.pk},
     "outreach:submission-review": lambda w: {"pk": w.submission.pk},
     "outreach:score-breakdown": lambda w: [{"pk": w.officer.pk}, {"pk": w.minister.pk}],
     # sponsors
-    "sponsors:merchant-detail": lambda w: {"pk": w.merchant.pk},
-    "sponsors:merchant-edit": lambda w: {"pk": w.merchant.pk},
+    "sponsors:merchant-list": lambda w: [{}, {"?": "q=测试&stage=contacted&sort=-last_visit&not_visited_days=x"}],
+    "sponsors:export": lambda w: [{}, {"?": "stage=contacted"}],
+    "sponsors:merchant-duplicates": lambda w: [{}, {"?": f"name={w.merchant.name}&phone=027-87654321"}],
+    "sponsors:merchant-search": lambda w: [{}, {"?": "q=测试"}],
+    "sponsors:board": lambda w: [{}, {"?": "mine=1"}],
+    "sponsors:followups": lambda w: [{}, {"?": f"member={w.vice_minister.pk}"}],
+    "sponsors:visit-create": lambda w: [{}, {"?": f"merchant={w.merchant.pk}"}],
+    "sponsors:merchant-detail": lambda w: [{"pk": w.merchant.pk}, {"pk": w.other_merchant.pk}],
+    "sponsors:merchant-edit": lambda w: [{"pk": w.merchant.pk}, {"pk": w.other_merchant.pk}],
     "sponsors:merchant-stage": lambda w: {"pk": w.merchant.pk},
     "sponsors:merchant-vetting": lambda w: {"pk": w.merchant.pk},
-    "sponsors:contact-create": lambda w: {"pk": w.merchant.pk},
+    "sponsors:contact-create": lambda w: [{"pk": w.merchant.pk}, {"pk": w.other_merchant.pk}],
     "sponsors:followup-create": lambda w: {"pk": w.merchant.pk},
-    "sponsors:contact-edit": lambda w: {"pk": w.contact.pk},
-    "sponsors:contact-delete": lambda w: {"pk": w.contact.pk},
+    "sponsors:contact-edit": lambda w: [{"pk": w.contact.pk}, {"pk": w.other_contact.pk}],
+    "sponsors:contact-delete": lambda w: [{"pk": w.contact.pk}, {"pk": w.other_contact.pk}],
     "sponsors:visit-detail": lambda w: {"pk": w.visit.pk},
-    "sponsors:visit-edit": lambda w: {"pk": w.visit.pk},
-    "sponsors:followup-done": lambda w: {"pk": w.followup.pk},
+    "sponsors:visit-edit": lambda w: [{"pk": w.visit.pk}, {"pk": w.other_visit.pk}],
+    "sponsors:followup-done": lambda w: [{"pk": w.followup.pk}, {"pk": w.other_followup.pk}],
     # events
+    "events:event-list": lambda w: [{}, {"?": "status=planning"}],
     "events:event-detail": lambda w: {"pk": w.event.pk},
     "events:event-edit": lambda w: {"pk": w.event.pk},
     "events:benefit-create": lambda w: {"pk": w.event.pk},
-    "events:proposal-create": lambda w: {"pk": w.event.pk},
+    "events:proposal-create": lambda w: [{"pk": w.event.pk}, {"pk": w.event.pk, "?": f"merchant={w.merchant.pk}"}],
     "events:contract-create": lambda w: {"pk": w.event.pk},
     "events:material-create": lambda w: {"pk": w.event.pk},
     "events:benefit-agree": lambda w: {"pk": w.pending_approval.pk},
@@ -193,7 +210,7 @@ FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
     "jobs:posting-detail": lambda w: {"pk": w.posting.pk},
     "jobs:posting-edit": lambda w: {"pk": w.posting.pk},
     "jobs:posting-status": lambda w: {"pk": w.posting.pk},
-    "jobs:screening": lambda w: {"pk": w.posting.pk},
+    "jobs:screening": lambda w: [{"pk": w.posting.pk}, {"pk": w.posting.pk, "?": "show=all"}],
     "jobs:send-to-interview": lambda w: {"pk": w.posting.pk},
     "jobs:rating-create": lambda w: {"pk": w.posting.pk},
     "jobs:interview-export": lambda w: {"pk": w.posting.pk},
@@ -239,9 +256,9 @@ def build_world(*, officer, vice_minister, minister, advisor) -> SimpleNamespace
     """A small, realistic department: one of each thing a URL can point at."""
     w = SimpleNamespace(officer=officer, vice_minister=vice_minister, minister=minister, advisor=advisor)
     today = timezone.localdate()
-    SemesterFactory()
+    w.semester = SemesterFactory()
     TeamFactory(name="招商组")
-    ScoreRule.objects.get_or_create(metric="visit", defaults={"points": Decimal("1")})
+    w.score_rule = ScoreRule.objects.get_or_create(metric="visit", defaults={"points": Decimal("1")})[0]
 
     w.merchant = MerchantFactory(owner=officer, phone="027-87654321")
     w.contact = ContactFactory(merchant=w.merchant)
@@ -249,6 +266,12 @@ def build_world(*, officer, vice_minister, minister, advisor) -> SimpleNamespace
     w.visit_photo = VisitPhoto.objects.create(visit=w.visit, image=_png("visit.png"))
     w.followup = FollowUpFactory(merchant=w.merchant, owner=officer)
     StageChangeFactory(merchant=w.merchant, changed_by=officer)
+    # Another officer's: the officer reads them but may not change them.
+    colleague = MemberFactory(display_name="赵一鸣")
+    w.other_merchant = MerchantFactory(owner=colleague)
+    w.other_contact = ContactFactory(merchant=w.other_merchant)
+    w.other_visit = VisitFactory(merchant=w.other_merchant, created_by=colleague)
+    w.other_followup = FollowUpFactory(merchant=w.other_merchant, owner=colleague)
 
     w.event = EventFactory(owner=officer)
     w.benefit = BenefitFactory(event=w.event)
@@ -350,10 +373,10 @@ def urls_to_walk(world, role: str, urlconf=None, select=None) -> tuple[list[tupl
         if not route.name:
             problems.append(f"{route.route}: give this URL pattern a name so the walker can reverse it")
             continue
-        if not route.arguments:
+        filler = FILLERS.get(route.name)
+        if filler is None and not route.arguments:
             pairs.append((route, reverse(route.name, urlconf=urlconf)))
             continue
-        filler = FILLERS.get(route.name)
         if filler is None:
             problems.append(
                 f"{route.name} ({route.route}): the walker cannot fill {', '.join(route.arguments)}. "
@@ -363,7 +386,10 @@ def urls_to_walk(world, role: str, urlconf=None, select=None) -> tuple[list[tupl
             continue
         fills = filler(world)
         for kwargs in fills if isinstance(fills, list) else [fills]:
-            pairs.append((route, reverse(route.name, kwargs=kwargs, urlconf=urlconf)))
+            kwargs = dict(kwargs)
+            query = kwargs.pop("?", "")
+            url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
+            pairs.append((route, f"{url}?{query}" if query else url))
     return pairs, problems
 
 
@@ -405,13 +431,13 @@ def _forms_in(response) -> list[forms.BaseForm]:
 def _form_data(form: forms.BaseForm) -> dict:
     data = {}
     for bound in form:
-        value = _field_value(bound.field, bound.value())
+        value = _field_value(bound.name, bound.field, bound.value())
         if value is not None:
             data[bound.html_name] = value
     return data
 
 
-def _field_value(field: forms.Field, value):
+def _field_value(name: str, field: forms.Field, value):
     today = timezone.localdate()
     empty = value in (None, "", [], ())
     if isinstance(field, forms.BooleanField):
@@ -450,7 +476,10 @@ def _field_value(field: forms.Field, value):
         return "walker@example.edu.cn"
     if isinstance(field, forms.URLField):
         return "https://example.edu.cn/"
-    return "13912345678" if "mobile" in (field.label or "") else "测试内容"
+    for hint, sample in (("student_number", "2025001234"), ("mobile", "13912345678"), ("phone", "13912345678")):
+        if hint in name:
+            return sample
+    return "测试内容"
 
 
 # --- The database's state
@@ -489,9 +518,9 @@ class WriteWatch:
     start; on PostgreSQL the transaction's own write counters say which tables to compare,
     so an unchanged database costs one cheap query per request."""
 
-    def __init__(self):
+    def __init__(self, *, baseline: bool = True):
         self.tables = _tables()
-        self.baseline = snapshot(self.tables)
+        self.baseline = snapshot(self.tables) if baseline else {}
 
     def counters(self) -> dict[str, int]:
         if connection.vendor != "postgresql":
@@ -511,6 +540,12 @@ class WriteWatch:
         now = snapshot(touched)
         return [t for t in touched if now[t] != self.baseline[t]]
 
+    def written_since(self, before: dict[str, int]) -> list[str]:
+        """Tables the transaction wrote to since `before` (PostgreSQL only: elsewhere the
+        counters are not kept and this says nothing)."""
+        after = self.counters()
+        return [t for t in self.tables if after.get(t, 0) != before.get(t, 0)]
+
 
 # --- The walk
 
@@ -522,7 +557,7 @@ def walk(client, *, role: str, world, urlconf=None, select=None) -> list[str]:
     # Refusals are expected by the hundred; the problems list says what matters.
     logging.getLogger("django.request").disabled = True
     try:
-        watch = WriteWatch() if role in READ_ONLY else None
+        watch = WriteWatch(baseline=role in READ_ONLY)
         for route, url in pairs:
             problems.extend(_walk_isolated(client, role, world, route, url, watch))
     finally:
@@ -544,10 +579,11 @@ def _walk_isolated(client, role: str, world, route: Route, url: str, watch) -> l
 
 def _walk_one(client, role: str, world, route: Route, url: str, watch) -> list[str]:
     problems = []
-    check_writes = watch is not None and (role, route.name) not in ALLOWED_WRITES
-    before = watch.counters() if check_writes else None
+    check_writes = role in READ_ONLY and (role, route.name) not in ALLOWED_WRITES
+    before = watch.counters()
     response = None
     for method in ("GET", "POST empty", "POST plausible"):
+        just_before = watch.counters()
         try:
             with transaction.atomic():
                 if method == "GET":
@@ -577,6 +613,12 @@ def _walk_one(client, role: str, world, route: Route, url: str, watch) -> list[s
             changed = watch.changed_since(before)
             if changed:
                 problems.append(f"{role} {method} {url} ({route.name}): changed the database: {', '.join(changed)}")
+        if status in REFUSALS:
+            written = watch.written_since(just_before)
+            if written:
+                problems.append(
+                    f"{role} {method} {url} ({route.name}): refused with {status} but wrote to {', '.join(written)}"
+                )
     return problems
 
 
