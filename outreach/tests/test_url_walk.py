@@ -6,10 +6,14 @@ arguments with real objects, then GETs it, POSTs an empty body and POSTs a plaus
 
 - a pattern it cannot fill (add a line to FILLERS), so a new view is never skipped;
 - any answer of 500 or more, or an exception;
-- a private page (not in PUBLIC) that answers a visitor or an outsider with anything but a
-  redirect to the login page, 403, 404 or 405;
-- a write to the database by a visitor, an outsider or the advisor (who reads only),
-  unless ALLOWED_WRITES names it with a reason.
+- a private page (not in PUBLIC) that answers a visitor with anything but a redirect to the
+  login page, 403, 404 or 405, or a signed-in outsider (no role) with a page (200);
+- a change to the database by a visitor, an outsider or the advisor (who reads only),
+  unless ALLOWED_WRITES names it with a reason;
+- a write by anyone in a request that was refused (400, 403, 404, 405, 409).
+
+Run it on PostgreSQL (as CI does): the transaction's write counters are what make it fast,
+and what see a write in a refused request.
 
 Every URL is walked inside a savepoint that is rolled back afterwards and with the client's
 cookies put back, so each URL sees the same data and the same signed-in user.
