@@ -165,7 +165,9 @@ def proposal_package_add(
 
 
 def proposal_set_status(*, proposal: Proposal, status: str) -> Proposal:
-    proposal.status = ProposalStatus(status)
+    if status not in ProposalStatus.values:
+        raise ValidationError(_("请选择有效的方案书状态。"))
+    proposal.status = status
     return _save(proposal)
 
 

@@ -249,14 +249,16 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract_for_edit(request, pk)
-    form = forms.ContractForm(request.POST or None, instance=contract)
-    changes = []
     if contract.is_frozen:
-        form.add_error(
-            None,
+        # The page would offer a form that can only be refused: say why on the contract page.
+        messages.warning(
+            request,
             _("合同已提交审批或已签署，不能再修改：审批中的合同请部长退回草稿后修改，已签署的合同请添加补充协议。"),
         )
-    elif request.method == "POST" and form.is_valid():
+        return redirect(contract)
+    form = forms.ContractForm(request.POST or None, instance=contract)
+    changes = []
+    if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
             services.contract_update(contract=contract, expected_version=form.expected_version, **fields)
@@ -272,7 +274,6 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("编辑合同"),
         back=contract.get_absolute_url(),
-        frozen=contract.is_frozen,
         stale_changes=changes,
     )
 

@@ -3,9 +3,11 @@ the list back to .xlsx.
 
 Import runs in two steps: ``read_rows`` turns a file into plain rows (or a clear error),
 ``plan_import`` says per row what would happen; nothing is written until the member confirms
-and ``import_rows`` writes every good row in one transaction.
+and ``import_rows`` writes every good row in one transaction and skips the others, saying
+why (the same reasons as the preview).
 """
 
+import copy
 import csv
 import io
 import posixpath
@@ -13,7 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -287,12 +289,61 @@ def plan_import(rows: list[dict]) -> list[PlannedRow]:
         if values.get("website") and not values["website"].startswith(("http://", "https://")):
             values["website"] = "https://" + values["website"]
         existing = by_name.get(name) or (by_phone.get(phone) if phone else None)
+        if not errors:
+            errors.extend(_model_errors(values, industries, members, existing))
         if errors:
             planned.action = "reject"
         elif existing:
             planned.action, planned.merchant = "update", existing
         plan.append(planned)
     return plan
+
+
+def _labelled(exc: ValidationError, model, template: str) -> list[str]:
+    """A model's validation errors as "字段：原因", the way the preview lists them."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    messages = []
+    for field_name, errors in exc.message_dict.items():
+        try:
+            label = str(model._meta.get_field(field_name).verbose_name)
+        except FieldDoesNotExist:
+            messages.extend(errors)
+            continue
+        messages.extend(template % {"field": label, "error": error} for error in errors)
+    return messages
+
+
+def _model_errors(values: dict, industries: dict, members: dict, existing: Merchant | None) -> list[str]:
+    """What the models would refuse (too long, not a web address...): the same checks the
+    services run when the row is written, so a row the preview accepts can be imported."""
+    merchant = copy.copy(existing) if existing else Merchant()
+    for key, value in _merchant_fields(values, industries, members).items():
+        setattr(merchant, key, value)
+    errors = []
+    try:
+        # Relations come from the lists loaded above: checking them again would cost a
+        # query per row.
+        relations = [f.name for f in Merchant._meta.fields if f.is_relation]
+        merchant.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.extend(_labelled(exc, Merchant, _("%(field)s：%(error)s")))
+    tag_field = Tag._meta.get_field("name")
+    for tag in Tag.names_from(values.get("tags", "")):
+        if len(tag) > tag_field.max_length:
+            errors.append(_("标签“%(tag)s”超过%(max)d个字") % {"tag": tag, "max": tag_field.max_length})
+    if values.get("contact_name"):
+        contact = Contact(
+            name=values["contact_name"],
+            title=values.get("contact_title", ""),
+            mobile=values.get("contact_mobile", ""),
+            wechat=values.get("contact_wechat", ""),
+        )
+        try:
+            contact.full_clean(exclude=["merchant"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors.extend(_labelled(exc, Contact, _("联系人%(field)s：%(error)s")))
+    return errors
 
 
 def _merchant_fields(values: dict, industries: dict, members: dict) -> dict:
@@ -309,37 +360,56 @@ def _merchant_fields(values: dict, industries: dict, members: dict) -> dict:
     return fields
 
 
+@dataclass
+class ImportResult:
+    counts: dict[str, int]
+    rejected: list[PlannedRow]  # the rows not imported, with why
+
+
 @transaction.atomic
-def import_rows(*, rows: list[dict], by: Member) -> dict[str, int]:
-    """Write the good rows, all or nothing; the plan is made again on fresh data."""
+def import_rows(*, rows: list[dict], by: Member) -> ImportResult:
+    """Write the good rows and skip the others, saying why; the plan is made again on
+    fresh data. A row that fails while being written (the data changed since the preview)
+    is undone alone and reported with the rows the preview rejected."""
     counts = {"create": 0, "update": 0, "reject": 0}
+    rejected = []
     industries = {industry.name: industry for industry in Industry.objects.all()}
     members = {member.display_name: member for member in Member.objects.active()}
     for planned in plan_import(rows):
+        if planned.action != "reject":
+            try:
+                with transaction.atomic():
+                    _import_row(planned, by=by, industries=industries, members=members)
+            except ValidationError as exc:
+                planned.action = "reject"
+                planned.errors.extend(_labelled(exc, Merchant, _("%(field)s：%(error)s")))
         counts[planned.action] += 1
         if planned.action == "reject":
-            continue
-        values = planned.values
-        fields = _merchant_fields(values, industries, members)
-        tag_names = Tag.names_from(values.get("tags", ""))
-        if planned.action == "update":
-            # An import adds tags; it never removes the ones the department gave by hand.
-            merchant = merchant_update(merchant=planned.merchant, by=by, **fields)
-            merchant_add_tags(merchant=merchant, tag_names=tag_names)
-        else:
-            merchant = merchant_create(by=by, tag_names=tag_names, **fields)
-        if values.get("stage"):
-            stage = _by_label(Stage.choices, values["stage"])
-            merchant_change_stage(merchant=merchant, to_stage=stage, by=by, reason=_("从表格导入"))
-        if values.get("contact_name"):
-            contact = merchant.contacts.filter(name=values["contact_name"]).first() or Contact(
-                merchant=merchant, name=values["contact_name"]
-            )
-            contact.title = values.get("contact_title") or contact.title
-            contact.mobile = values.get("contact_mobile") or contact.mobile
-            contact.wechat = values.get("contact_wechat") or contact.wechat
-            contact_save(contact=contact, by=by)
-    return counts
+            rejected.append(planned)
+    return ImportResult(counts=counts, rejected=rejected)
+
+
+def _import_row(planned: PlannedRow, *, by: Member, industries: dict, members: dict) -> None:
+    values = planned.values
+    fields = _merchant_fields(values, industries, members)
+    tag_names = Tag.names_from(values.get("tags", ""))
+    if planned.action == "update":
+        # An import adds tags; it never removes the ones the department gave by hand.
+        merchant = merchant_update(merchant=planned.merchant, by=by, **fields)
+        merchant_add_tags(merchant=merchant, tag_names=tag_names)
+    else:
+        merchant = merchant_create(by=by, tag_names=tag_names, **fields)
+    if values.get("stage"):
+        stage = _by_label(Stage.choices, values["stage"])
+        merchant_change_stage(merchant=merchant, to_stage=stage, by=by, reason=_("从表格导入"))
+    if values.get("contact_name"):
+        contact = merchant.contacts.filter(name=values["contact_name"]).first() or Contact(
+            merchant=merchant, name=values["contact_name"]
+        )
+        contact.title = values.get("contact_title") or contact.title
+        contact.mobile = values.get("contact_mobile") or contact.mobile
+        contact.wechat = values.get("contact_wechat") or contact.wechat
+        contact_save(contact=contact, by=by)
 
 
 EXPORT_HEADERS = [

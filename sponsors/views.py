@@ -43,6 +43,7 @@ from .timeline import timeline_for
 
 IMPORT_SESSION_KEY = "sponsors_import"
 NOT_MERCHANT_FIELDS = ("tag_names", "confirm_not_duplicate", "version")
+IMPORT_REJECTS_SHOWN = 10  # rows listed after an import; the preview lists them all
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -463,14 +464,21 @@ def merchant_import_confirm(request: HttpRequest) -> HttpResponse:
     if not stored or not secrets.compare_digest(stored["token"], request.POST.get("token", "")):
         messages.error(request, _("导入已过期或已完成，请重新上传文件。"))
         return redirect("sponsors:import")
-    try:
-        counts = excel.import_rows(rows=stored["rows"], by=member)
-    except StaleObjectError as exc:  # a merchant was saved by someone else during the import
-        messages.error(request, exc.messages[0])
-        return redirect("sponsors:import")
+    result = excel.import_rows(rows=stored["rows"], by=member)
     del request.session[IMPORT_SESSION_KEY]
     messages.success(
         request,
-        _("导入完成：新建 %(create)d 家，更新 %(update)d 家，跳过 %(reject)d 行。") % counts,
+        _("导入完成：新建 %(create)d 家，更新 %(update)d 家，跳过 %(reject)d 行。") % result.counts,
     )
+    for row in result.rejected[:IMPORT_REJECTS_SHOWN]:
+        messages.warning(
+            request,
+            _("第 %(line)d 行“%(name)s”未导入：%(errors)s")
+            % {"line": row.line, "name": row.name or "—", "errors": "；".join(row.errors)},
+        )
+    if len(result.rejected) > IMPORT_REJECTS_SHOWN:
+        messages.warning(
+            request,
+            _("另有 %(count)d 行未导入，请在预览中查看原因。") % {"count": len(result.rejected) - IMPORT_REJECTS_SHOWN},
+        )
     return redirect("sponsors:merchant-list")

@@ -114,14 +114,40 @@ def test_signed_contract_edit_page_refuses_changes(client_for, officer, minister
     response = client.post(
         reverse("events:contract-edit", args=[contract.pk]),
         {"merchant": contract.merchant_id, "cash_amount": "1", "breach_terms": "无"},
+        follow=True,
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [(contract.get_absolute_url(), 302)]
     assert "不能再修改" in response.content.decode()
     contract.refresh_from_db()
     assert contract.cash_amount == Decimal("3000")
     benefit = BenefitFactory(event=contract.event)
     response = client.post(reverse("events:clause-create", args=[contract.pk]), {"benefit": benefit.pk})
     assert "不能再修改" in response.content.decode()
+
+
+@pytest.mark.parametrize("frozen", ["submitted", "signed"])
+def test_edit_page_of_a_frozen_contract_sends_back_to_the_contract_with_the_reason(
+    client_for, officer, minister, frozen
+):
+    if frozen == "signed":
+        contract = make_signed_contract(owner=officer, minister=minister)
+    else:
+        contract = make_contract(owner=officer)
+        services.contract_submit(contract=contract, member=officer)
+    response = client_for(officer).get(reverse("events:contract-edit", args=[contract.pk]), follow=True)
+    assert response.redirect_chain == [(contract.get_absolute_url(), 302)]
+    assert "合同已提交审批或已签署，不能再修改" in response.content.decode()
+
+
+def test_an_unknown_proposal_status_is_refused_with_a_message(client_for, officer):
+    proposal = ProposalFactory(created_by=officer)
+    response = client_for(officer).post(
+        reverse("events:proposal-status", args=[proposal.pk]), {"status": "bogus"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "请选择有效的方案书状态。" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "draft"
 
 
 def test_blacklisted_merchant_is_not_offered_in_the_contract_form(client_for, officer):

@@ -216,3 +216,59 @@ def test_xlsx_with_formatted_empty_rows_below_the_data_still_imports(client_for,
         reverse("sponsors:import"), {"file": SimpleUploadedFile("名单.xlsx", _workbook_bytes(formatted))}
     )
     assert [row.name for row in response.context["plan"]] == ["康师傅"]
+
+
+def test_a_row_the_models_refuse_is_skipped_with_its_reasons_and_the_others_imported(client_for, minister):
+    """A row whose values pass the sheet's own checks but not the model's (too long a
+    district, not a web address, too long a tag or contact name) used to make the confirm
+    answer 500 and import nothing. The preview now rejects it with the reasons, and the
+    confirm imports the valid rows and lists the skipped one."""
+    client = client_for(minister)
+    upload = xlsx(
+        [
+            ["好邻居便利店", "商店", "", "光谷", "", "", "", "", "", "", ""],
+            ["很长区域的店", "商店", "", "区" * 60, "", "", "", "", "", "", ""],
+            ["长标签的店", "商店", "", "", "", "", "", "签" * 31, "", "", ""],
+            ["长联系人的店", "商店", "", "", "", "", "", "", "人" * 51, "", ""],
+            ["坏网址的店", "商店", "", "", "", "", "", "", "", "", "", "not a web address"],
+        ],
+        headers=[*HEADERS, "网站"],
+    )
+    response = client.post(reverse("sponsors:import"), {"file": upload})
+    plan = {row.name: row for row in response.context["plan"]}
+    assert plan["好邻居便利店"].action == "create"
+    for name in ("很长区域的店", "长标签的店", "长联系人的店", "坏网址的店"):
+        assert plan[name].action == "reject", name
+    assert plan["很长区域的店"].errors[0].startswith("区域：")
+    assert "超过30个字" in plan["长标签的店"].errors[0]
+    assert plan["长联系人的店"].errors[0].startswith("联系人姓名：")
+    assert plan["坏网址的店"].errors[0].startswith("网站：")
+
+    response = client.post(reverse("sponsors:import-confirm"), {"token": response.context["token"]}, follow=True)
+    assert response.status_code == 200
+    assert list(Merchant.objects.values_list("name", flat=True)) == ["好邻居便利店"]
+    page = response.content.decode()
+    assert "新建 1 家，更新 0 家，跳过 4 行" in page
+    assert "第 3 行“很长区域的店”未导入：区域：" in page
+
+
+def test_a_row_that_fails_while_being_written_is_skipped_alone(minister, monkeypatch):
+    """Data can change between the preview and the confirm: a row the services refuse is
+    undone alone and reported, never a 500."""
+    from django.core.exceptions import ValidationError
+
+    from sponsors import excel
+
+    real_create = excel.merchant_create
+
+    def create(**kwargs):
+        if kwargs.get("name") == "刚被拉黑的店":
+            raise ValidationError({"name": "该商家刚被拉黑。"})
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(excel, "merchant_create", create)
+    rows = [{"line": 2, "name": "好邻居便利店"}, {"line": 3, "name": "刚被拉黑的店"}]
+    result = excel.import_rows(rows=rows, by=minister)
+    assert result.counts == {"create": 1, "update": 0, "reject": 1}
+    assert [(row.line, row.errors) for row in result.rejected] == [(3, ["名称：该商家刚被拉黑。"])]
+    assert list(Merchant.objects.values_list("name", flat=True)) == ["好邻居便利店"]

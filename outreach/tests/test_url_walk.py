@@ -1,0 +1,792 @@
+"""Walk every URL of the project as a visitor, an outsider and each of the four roles.
+
+For each URL pattern the resolver knows (namespaced includes too), the walker fills its
+arguments with real objects, then GETs it, POSTs an empty body and POSTs a plausible one
+(the page's own form, filled in). It reports, for the developer:
+
+- a pattern it cannot fill (add a line to FILLERS), so a new view is never skipped;
+- any answer of 500 or more, or an exception;
+- a private page (not in PUBLIC) that answers a visitor with anything but a redirect to the
+  login page, 403, 404 or 405, or a signed-in outsider (no role) with a page (200);
+- a change to the database by a visitor, an outsider or the advisor (who reads only),
+  unless ALLOWED_WRITES names it with a reason;
+- a write by anyone in a request that was refused (400, 403, 404, 405, 409).
+
+Run it on PostgreSQL (as CI does): the transaction's write counters are what make it fast,
+and what see a write in a refused request.
+
+Every URL is walked inside a savepoint that is rolled back afterwards and with the client's
+cookies put back, so each URL sees the same data and the same signed-in user.
+"""
+
+import hashlib
+import io
+import logging
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from PIL import Image
+
+from events import services as event_services
+from events.tests.factories import BenefitFactory, EventFactory, ProposalFactory, make_contract, make_signed_contract
+from jobs.services import application_status_token
+from jobs.tests.factories import ApplicationFactory, EmployerRatingFactory, PostingFactory
+from outreach.models import Notification, ScoreRule
+from outreach.permissions import require_writer
+from outreach.tests.department_factories import (
+    AssignmentFactory,
+    CandidateFactory,
+    ExperienceShareFactory,
+    MeetingAttendanceFactory,
+    MeetingFactory,
+    SemesterFactory,
+    SubmissionFactory,
+    TrainingAttendanceFactory,
+    TrainingSessionFactory,
+)
+from outreach.tests.factories import MemberFactory, NotificationFactory, TeamFactory
+from sponsors.models import VisitPhoto
+from sponsors.tests.factories import ContactFactory, FollowUpFactory, MerchantFactory, StageChangeFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "officer", "vice_minister", "minister", "advisor"]
+# Who must never change the department's record (apart from ALLOWED_WRITES).
+READ_ONLY = {"anonymous", "outsider", "advisor"}
+# Who is not signed in as a member: private pages must turn them away.
+STRANGERS = {"anonymous", "outsider"}
+
+# URL names a visitor without an account may read. Everything else is private.
+PUBLIC = {
+    "healthz",
+    "set_language",
+    "javascript-catalog",  # the static translation catalogue for the front end
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "jobs:public-list",
+    "jobs:public-posting",
+    "jobs:apply",
+    "jobs:notice-pdf",
+    "jobs:application-status",
+    "jobs:application-edit",  # the holder of the status link corrects their application
+    "events:merchant-link",
+    "events:merchant-link-contract-pdf",
+    "events:merchant-link-report-pdf",
+    "admin:login",
+}
+
+# What any signed-in account may use, in the department or not: its own password.
+ACCOUNT_PAGES = {"password_change", "password_change_done"}
+
+# (role, URL name) -> why that role may change the database there.
+ALLOWED_WRITES = {
+    ("advisor", "events:contract-signoff"): "the advisor signs off large contracts",
+    ("advisor", "notification-read"): "marking one's own notifications read",
+    ("advisor", "password_change"): "changing one's own password",
+    ("outsider", "password_change"): "changing one's own password",
+    ("anonymous", "jobs:apply"): "students apply for a job without an account",
+    ("outsider", "jobs:apply"): "students apply for a job without an account",
+    ("advisor", "notification-open"): "opening one's own notification marks it read",
+    **{
+        (role, "jobs:application-edit"): "the holder of the status link corrects the application"
+        for role in ("anonymous", "outsider", "advisor")
+    },
+    **{
+        (role, name): "a failed sign-in is counted against the account and the address (django-axes)"
+        for role in ("anonymous", "outsider", "advisor")
+        for name in ("login", "admin:login")
+    },
+}
+
+# Answers that refuse: whoever gets one, the request must not have written anything.
+REFUSALS = {400, 403, 404, 405, 409}
+
+# URL name -> statuses of 500 or more that are its answer, not a failure.
+ALLOWED_ERRORS = {"healthz": {503}}  # says so when the broker or the database is down
+
+# Django's admin has its own permission model (is_staff and model permissions), and
+# AdminSite.admin_view wraps each of its views the same way. The walk checks that the
+# wrapper turns away the visitor and the advisor on every admin page that takes no argument
+# (the index, each model's list and add page); pages for one object (change, delete,
+# history) sit behind the same wrapper and are skipped rather than given a filler each.
+ADMIN_ROLES = {"anonymous", "advisor"}
+
+
+# URL name -> the arguments to walk it with: a dict, or a list of dicts to walk it several
+# times (e.g. a draft and a signed contract); the key "?" adds a query string. A new view
+# with arguments needs one line here; one without is walked as it is.
+FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
+    "password_reset_confirm": lambda w: [
+        {"uidb64": w.reset_uid, "token": w.reset_token},
+        {"uidb64": w.reset_uid, "token": "set-password"},
+    ],
+    "media-file": lambda w: [{"path": w.visit_photo.image.name}, {"path": w.signed.signed_scan.name}],
+    # department
+    "outreach:member-detail": lambda w: [{"pk": w.officer.pk}, {"pk": w.officer.pk, "?": f"semester={w.semester.pk}"}],
+    "outreach:member-edit": lambda w: {"pk": w.officer.pk},
+    "outreach:candidate-detail": lambda w: {"pk": w.candidate.pk},
+    "outreach:candidate-interview": lambda w: {"pk": w.candidate.pk},
+    "outreach:candidate-accept": lambda w: {"pk": w.candidate.pk},
+    "outreach:candidate-reject": lambda w: {"pk": w.candidate.pk},
+    "outreach:training-detail": lambda w: {"pk": w.training.pk},
+    "outreach:meeting-detail": lambda w: [{"pk": w.meeting.pk}, {"pk": w.meeting.pk, "?": f"visit={w.visit.pk}"}],
+    "outreach:training-list": lambda w: [{}, {"?": f"semester={w.semester.pk}"}, {"?": "semester=999999"}],
+    "outreach:meeting-list": lambda w: [{}, {"?": f"semester={w.semester.pk}"}],
+    "outreach:score-ranking": lambda w: [{}, {"?": f"semester={w.semester.pk}"}],
+    "outreach:score-rules": lambda w: [{}, {"?": f"edit={w.score_rule.pk}"}],
+    "outreach:experience-list": lambda w: [{}, {"?": "q=预算&tag=赞助&page=x"}],
+    "outreach:meeting-share-create": lambda w: {"pk": w.meeting.pk},
+    "outreach:assignment-detail": lambda w: {"pk": w.assignment.pk},
+    "outreach:submission-review": lambda w: {"pk": w.submission.pk},
+    "outreach:score-breakdown": lambda w: [{"pk": w.officer.pk}, {"pk": w.minister.pk}],
+    # sponsors
+    "sponsors:merchant-list": lambda w: [{}, {"?": "q=测试&stage=contacted&sort=-last_visit&not_visited_days=x"}],
+    "sponsors:export": lambda w: [{}, {"?": "stage=contacted"}],
+    "sponsors:merchant-duplicates": lambda w: [{}, {"?": f"name={w.merchant.name}&phone=027-87654321"}],
+    "sponsors:merchant-search": lambda w: [{}, {"?": "q=测试"}],
+    "sponsors:board": lambda w: [{}, {"?": "mine=1"}],
+    "sponsors:followups": lambda w: [{}, {"?": f"member={w.vice_minister.pk}"}],
+    "sponsors:visit-create": lambda w: [{}, {"?": f"merchant={w.merchant.pk}"}],
+    "sponsors:merchant-detail": lambda w: [{"pk": w.merchant.pk}, {"pk": w.other_merchant.pk}],
+    "sponsors:merchant-edit": lambda w: [{"pk": w.merchant.pk}, {"pk": w.other_merchant.pk}],
+    "sponsors:merchant-stage": lambda w: {"pk": w.merchant.pk},
+    "sponsors:merchant-vetting": lambda w: {"pk": w.merchant.pk},
+    "sponsors:contact-create": lambda w: [{"pk": w.merchant.pk}, {"pk": w.other_merchant.pk}],
+    "sponsors:followup-create": lambda w: {"pk": w.merchant.pk},
+    "sponsors:contact-edit": lambda w: [{"pk": w.contact.pk}, {"pk": w.other_contact.pk}],
+    "sponsors:contact-delete": lambda w: [{"pk": w.contact.pk}, {"pk": w.other_contact.pk}],
+    "sponsors:visit-detail": lambda w: {"pk": w.visit.pk},
+    "sponsors:visit-edit": lambda w: [{"pk": w.visit.pk}, {"pk": w.other_visit.pk}],
+    "sponsors:followup-done": lambda w: [{"pk": w.followup.pk}, {"pk": w.other_followup.pk}],
+    # events
+    "events:event-list": lambda w: [{}, {"?": "status=planning"}],
+    "events:event-detail": lambda w: {"pk": w.event.pk},
+    "events:event-edit": lambda w: {"pk": w.event.pk},
+    "events:benefit-create": lambda w: {"pk": w.event.pk},
+    "events:proposal-create": lambda w: [{"pk": w.event.pk}, {"pk": w.event.pk, "?": f"merchant={w.merchant.pk}"}],
+    "events:contract-create": lambda w: {"pk": w.event.pk},
+    "events:material-create": lambda w: {"pk": w.event.pk},
+    "events:benefit-agree": lambda w: {"pk": w.pending_approval.pk},
+    "events:material-returned": lambda w: {"pk": w.material.pk},
+    "events:proposal-detail": lambda w: {"pk": w.proposal.pk},
+    "events:proposal-pdf": lambda w: {"pk": w.proposal.pk},
+    "events:package-create": lambda w: {"pk": w.proposal.pk},
+    "events:proposal-status": lambda w: {"pk": w.proposal.pk},
+    "events:proposal-contract": lambda w: {"pk": w.proposal.pk},
+    "events:contract-detail": lambda w: [{"pk": w.draft.pk}, {"pk": w.signed.pk}],
+    "events:contract-edit": lambda w: [{"pk": w.draft.pk}, {"pk": w.submitted.pk}, {"pk": w.signed.pk}],
+    "events:contract-pdf": lambda w: {"pk": w.signed.pk},
+    "events:fulfilment-report-pdf": lambda w: {"pk": w.signed.pk},
+    "events:clause-create": lambda w: [{"pk": w.draft.pk}, {"pk": w.signed.pk}],
+    "events:in-kind-create": lambda w: [{"pk": w.draft.pk}, {"pk": w.signed.pk}],
+    "events:contract-submit": lambda w: {"pk": w.draft.pk},
+    "events:contract-approve": lambda w: {"pk": w.submitted.pk},
+    "events:contract-signoff": lambda w: {"pk": w.submitted.pk},
+    "events:contract-return": lambda w: {"pk": w.submitted.pk},
+    "events:contract-sign": lambda w: [{"pk": w.approved.pk}, {"pk": w.signed.pk}],
+    "events:contract-terminate": lambda w: {"pk": w.signed.pk},
+    "events:contract-scan": lambda w: {"pk": w.signed.pk},
+    "events:amendment-create": lambda w: {"pk": w.signed.pk},
+    "events:payment-create": lambda w: {"pk": w.signed.pk},
+    "events:link-create": lambda w: {"pk": w.signed.pk},
+    "events:amendment-pdf": lambda w: {"pk": w.amendment.pk},
+    "events:payment-receive": lambda w: {"pk": w.payment.pk},
+    "events:link-revoke": lambda w: {"pk": w.link.pk},
+    "events:deliverable-complete": lambda w: [{"pk": w.deliverable.pk}, {"pk": w.done_deliverable.pk}],
+    "events:deliverable-assign": lambda w: {"pk": w.deliverable.pk},
+    "events:deliverable-verify": lambda w: {"pk": w.done_deliverable.pk},
+    "events:deliverable-reopen": lambda w: {"pk": w.done_deliverable.pk},
+    "events:evidence-file": lambda w: {"pk": w.evidence.pk},
+    "events:merchant-link": lambda w: [{"token": w.link_token}, {"token": "forged"}],
+    "events:merchant-link-contract-pdf": lambda w: {"token": w.link_token},
+    "events:merchant-link-report-pdf": lambda w: {"token": w.link_token},
+    # jobs
+    "jobs:posting-detail": lambda w: {"pk": w.posting.pk},
+    "jobs:posting-edit": lambda w: {"pk": w.posting.pk},
+    "jobs:posting-status": lambda w: {"pk": w.posting.pk},
+    "jobs:screening": lambda w: [{"pk": w.posting.pk}, {"pk": w.posting.pk, "?": "show=all"}],
+    "jobs:send-to-interview": lambda w: {"pk": w.posting.pk},
+    "jobs:rating-create": lambda w: {"pk": w.posting.pk},
+    "jobs:interview-export": lambda w: {"pk": w.posting.pk},
+    "jobs:application-screen": lambda w: {"pk": w.application.pk},
+    "jobs:application-outcome": lambda w: {"pk": w.application.pk},
+    "jobs:public-posting": lambda w: [{"pk": w.posting.pk}, {"pk": w.draft_posting.pk}],
+    "jobs:apply": lambda w: {"pk": w.posting.pk},
+    "jobs:notice-pdf": lambda w: {"pk": w.posting.pk},
+    "jobs:application-status": lambda w: [{"token": w.application_token}, {"token": "forged"}],
+    "jobs:application-edit": lambda w: [{"token": w.application_token}, {"token": "forged"}],
+    "jobs:application-revoke-link": lambda w: {"pk": w.application.pk},
+    # notifications: each role's own, and the others' (404)
+    "notification-open": lambda w: [{"pk": n.pk} for n in w.notifications],
+    "notification-resend": lambda w: {"pk": w.notifications[0].pk},
+}
+
+# URL name -> a plausible body for views that only take POST (no form to read on a GET).
+BODIES: dict[str, Callable[[SimpleNamespace], dict]] = {
+    "notification-read": lambda w: {"id": [str(n.pk) for n in w.notifications]},
+    "sponsors:merchant-stage": lambda w: {"to_stage": "contacted", "reason": "电话沟通"},
+    "sponsors:merchant-vetting": lambda w: {"vetting_status": "verified", "vetting_note": "已核对营业执照"},
+    "sponsors:followup-create": lambda w: {
+        "description": "回访",
+        "due_on": timezone.localdate().isoformat(),
+        "owner": w.officer.pk,
+    },
+    "sponsors:followup-done": lambda w: {"next": "/sponsors/followups/"},
+    "events:proposal-status": lambda w: {"status": "sent"},
+    "events:link-create": lambda w: {"days": "30"},
+    "jobs:posting-status": lambda w: {"status": "closed"},
+    "jobs:send-to-interview": lambda w: {"application": [str(w.application.pk)], "confirm": "1"},
+    "jobs:rating-create": lambda w: {"score": "4", "comment": "按时结算"},
+    "jobs:application-screen": lambda w: {"result": "passed", "note": "符合要求"},
+    "jobs:application-outcome": lambda w: {"outcome": "hired", "worked": "on", "feedback": "表现很好"},
+    "outreach:candidate-interview": lambda w: {"interview_notes": "表达清楚", "interview_score": "8"},
+    "outreach:candidate-accept": lambda w: {"username": "walker-new"},
+    "outreach:meeting-share-create": lambda w: {"member": w.officer.pk, "topic": "谈判", "lesson": "先问预算"},
+    "outreach:submission-review": lambda w: {"score": "90", "comment": "很好"},
+    "outreach:score-adjustment-create": lambda w: {"member": w.officer.pk, "points": "2", "reason": "协助活动"},
+}
+GENERIC_BODY = {"confirm": "1", "note": "测试", "reason": "测试"}
+
+
+# --- The data set
+
+
+def build_world(*, officer, vice_minister, minister, advisor) -> SimpleNamespace:
+    """A small, realistic department: one of each thing a URL can point at."""
+    w = SimpleNamespace(officer=officer, vice_minister=vice_minister, minister=minister, advisor=advisor)
+    today = timezone.localdate()
+    w.semester = SemesterFactory()
+    TeamFactory(name="招商组")
+    w.score_rule = ScoreRule.objects.get_or_create(metric="visit", defaults={"points": Decimal("1")})[0]
+
+    w.merchant = MerchantFactory(owner=officer, phone="027-87654321")
+    w.contact = ContactFactory(merchant=w.merchant)
+    w.visit = VisitFactory(merchant=w.merchant, created_by=officer, members=[officer, vice_minister])
+    w.visit_photo = VisitPhoto.objects.create(visit=w.visit, image=_png("visit.png"))
+    w.followup = FollowUpFactory(merchant=w.merchant, owner=officer)
+    StageChangeFactory(merchant=w.merchant, changed_by=officer)
+    # Another officer's: the officer reads them but may not change them.
+    colleague = MemberFactory(display_name="赵一鸣")
+    w.other_merchant = MerchantFactory(owner=colleague)
+    w.other_contact = ContactFactory(merchant=w.other_merchant)
+    w.other_visit = VisitFactory(merchant=w.other_merchant, created_by=colleague)
+    w.other_followup = FollowUpFactory(merchant=w.other_merchant, owner=colleague)
+
+    w.event = EventFactory(owner=officer)
+    w.benefit = BenefitFactory(event=w.event)
+    w.pending_approval = BenefitFactory(event=w.event, approved_by=[]).approvals.get()
+    w.proposal = ProposalFactory(event=w.event, merchant=w.merchant, created_by=officer)
+    event_services.proposal_package_add(
+        proposal=w.proposal, tier="sponsor", benefits=[w.benefit], price=Decimal("3000")
+    )
+    w.material = event_services.material_add(
+        event=w.event, name="帐篷", source="borrowed", responsible=officer, return_due=today
+    )
+    w.draft = make_contract(owner=officer, event=w.event, merchant=w.merchant)
+    w.submitted = make_contract(owner=officer, event=w.event, cash=Decimal("8000"))
+    event_services.contract_submit(contract=w.submitted, member=officer)
+    w.approved = make_contract(owner=officer, event=w.event)
+    event_services.contract_submit(contract=w.approved, member=officer)
+    event_services.contract_approve(contract=w.approved, member=minister)
+    w.signed = make_signed_contract(owner=officer, minister=minister, event=w.event)
+    w.deliverable, w.done_deliverable = list(w.signed.deliverables.order_by("pk"))[:2]
+    event_services.deliverable_complete(
+        deliverable=w.done_deliverable, member=officer, note="已挂横幅", images=[_png("evidence.png")]
+    )
+    w.evidence = w.done_deliverable.evidence.get()
+    w.amendment = event_services.amendment_create(contract=w.signed, text="延长宣传期一周。", created_by=officer)
+    w.payment = event_services.payment_add(contract=w.signed, amount=Decimal("1000"), due_on=today)
+    w.link, w.link_token = event_services.merchant_link_create(contract=w.signed, created_by=officer)
+
+    w.posting = PostingFactory()
+    w.draft_posting = PostingFactory(status="draft")
+    w.application, _second = ApplicationFactory.create_batch(2, posting=w.posting)
+    w.application_token = application_status_token(w.application)
+    EmployerRatingFactory(merchant=w.posting.merchant, member=officer)
+
+    w.candidate = CandidateFactory()
+    w.training = TrainingSessionFactory()
+    TrainingAttendanceFactory(session=w.training, member=officer)
+    w.meeting = MeetingFactory()
+    MeetingAttendanceFactory(meeting=w.meeting, member=officer)
+    ExperienceShareFactory(meeting=w.meeting, member=officer)
+    w.assignment = AssignmentFactory(created_by=minister, due_date=today + timedelta(days=7))
+    w.submission = SubmissionFactory(assignment=w.assignment, member=officer)
+
+    w.notifications = [NotificationFactory(recipient=m) for m in (officer, vice_minister, minister, advisor)]
+    w.reset_uid = urlsafe_base64_encode(force_bytes(officer.user.pk))
+    w.reset_token = default_token_generator.make_token(officer.user)
+    return w
+
+
+def _png(name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), "green").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+
+
+# --- The URL patterns
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced, e.g. "events:contract-edit"; "" when the pattern has none
+    route: str  # the whole route, for messages
+    arguments: tuple[str, ...]
+    admin: bool = False  # inside Django's admin site
+
+
+def routes(urlconf=None) -> Iterator[Route]:
+    """Every URL pattern of the urlconf, with its namespaced name and argument names."""
+
+    def walk(patterns, prefix: str, namespace: str, arguments: tuple[str, ...]):
+        for pattern in patterns:
+            regex = pattern.pattern.regex
+            named = tuple(regex.groupindex)
+            here = arguments + (named if len(named) == regex.groups else (f"group {regex.groups}",))
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, route, inner, here)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}{pattern.name}" if pattern.name else ""
+                yield Route(name, route, here, admin=namespace.startswith("admin:"))
+
+    yield from walk(get_resolver(urlconf).url_patterns, "/", "", ())
+
+
+def urls_to_walk(world, role: str, urlconf=None, select=None) -> tuple[list[tuple[Route, str]], list[str]]:
+    """(route, URL) pairs to request, and the patterns that could not be filled."""
+    pairs, problems = [], []
+    for route in routes(urlconf):
+        if select is not None and not select(route):
+            continue
+        if route.admin:
+            if role in ADMIN_ROLES and route.name and not route.arguments:
+                pairs.append((route, reverse(route.name, urlconf=urlconf)))
+            continue
+        if not route.name:
+            problems.append(f"{route.route}: give this URL pattern a name so the walker can reverse it")
+            continue
+        filler = FILLERS.get(route.name)
+        if filler is None and not route.arguments:
+            pairs.append((route, reverse(route.name, urlconf=urlconf)))
+            continue
+        if filler is None:
+            problems.append(
+                f"{route.name} ({route.route}): the walker cannot fill {', '.join(route.arguments)}. "
+                f'Add a line to FILLERS in outreach/tests/test_url_walk.py, e.g. "{route.name}": '
+                "lambda w: {" + ", ".join(f'"{a}": w.something.pk' for a in route.arguments) + "},"
+            )
+            continue
+        fills = filler(world)
+        for kwargs in fills if isinstance(fills, list) else [fills]:
+            kwargs = dict(kwargs)
+            query = kwargs.pop("?", "")
+            url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
+            pairs.append((route, f"{url}?{query}" if query else url))
+    return pairs, problems
+
+
+# --- Plausible bodies
+
+
+def plausible_body(response: HttpResponse | None, route: Route, world) -> dict:
+    """The body a person would send: the forms on the page as shown, with required fields
+    that are empty given a sensible value; else a known body for POST-only views."""
+    if route.name in BODIES:
+        return BODIES[route.name](world)
+    body: dict = {}
+    for form in _forms_in(response):
+        for name, value in _form_data(form).items():
+            body.setdefault(name, value)
+    return body or dict(GENERIC_BODY)
+
+
+def _forms_in(response) -> list[forms.BaseForm]:
+    context = getattr(response, "context", None)
+    if context is None:
+        return []
+    found, seen = [], set()
+    for sub in context if isinstance(context, list) else [context]:
+        for layer in getattr(sub, "dicts", [sub]):
+            for value in layer.values() if isinstance(layer, dict) else []:
+                candidates = []
+                if isinstance(value, forms.BaseForm):
+                    candidates = [value]
+                elif isinstance(value, forms.BaseFormSet):
+                    candidates = [value.management_form, *value.forms]
+                for form in candidates:
+                    if id(form) not in seen:
+                        seen.add(id(form))
+                        found.append(form)
+    return found
+
+
+def _form_data(form: forms.BaseForm) -> dict:
+    data = {}
+    for bound in form:
+        value = _field_value(bound.name, bound.field, bound.value())
+        if value is not None:
+            data[bound.html_name] = value
+    return data
+
+
+def _field_value(name: str, field: forms.Field, value):
+    today = timezone.localdate()
+    empty = value in (None, "", [], ())
+    if isinstance(field, forms.BooleanField):
+        return "on" if (value or field.required) else None
+    if isinstance(field, forms.FileField):
+        return _png("walk.png") if isinstance(field, forms.ImageField) else _pdf("walk.pdf")
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        if empty:
+            first = field.queryset.first()
+            return [first.pk] if first is not None else []
+        return [getattr(v, "pk", v) for v in value]
+    if isinstance(field, forms.ModelChoiceField):
+        if empty:
+            first = field.queryset.first()
+            return first.pk if first is not None else ""
+        return getattr(value, "pk", value)
+    if isinstance(field, forms.MultipleChoiceField):
+        return value if not empty else [str(k) for k, _label in field.choices if k][:1]
+    if isinstance(field, forms.ChoiceField):
+        return value if not empty else next((str(k) for k, _label in field.choices if k not in ("", None)), "")
+    if not empty:
+        if isinstance(value, list | tuple):
+            return [str(v) for v in value]
+        return str(value)
+    if not field.required:
+        return ""
+    if isinstance(field, forms.DateTimeField):
+        return timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    if isinstance(field, forms.DateField):
+        return (today + timedelta(days=7)).isoformat()
+    if isinstance(field, forms.TimeField):
+        return "10:00"
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        return str(max(field.min_value or 1, 1))
+    if isinstance(field, forms.EmailField):
+        return "walker@example.edu.cn"
+    if isinstance(field, forms.URLField):
+        return "https://example.edu.cn/"
+    for hint, sample in (("student_number", "2025001234"), ("mobile", "13912345678"), ("phone", "13912345678")):
+        if hint in name:
+            return sample
+    return "测试内容"
+
+
+# --- The database's state
+
+
+def _tables() -> list[str]:
+    """The department's record: every model's table but the session table, which is the
+    visitor's own (signing in and out, messages, the import waiting for confirmation)."""
+    tables = {m._meta.db_table for m in apps.get_models(include_auto_created=True) if m._meta.managed}
+    return sorted(tables - {"django_session"})
+
+
+def snapshot(tables: list[str] | None = None) -> dict[str, str]:
+    """table -> row count and a checksum of all its rows."""
+    tables = _tables() if tables is None else tables
+    if connection.vendor == "postgresql":
+        sql = " UNION ALL ".join(
+            f"SELECT '{t}', count(*)::text || ':' || "
+            f"coalesce(md5(string_agg(md5(x::text), '' ORDER BY md5(x::text))), '') FROM {connection.ops.quote_name(t)} x"
+            for t in tables
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return dict(cursor.fetchall())
+    by_table = {m._meta.db_table: m for m in apps.get_models(include_auto_created=True)}
+    result = {}
+    for table in tables:
+        rows = sorted(repr(row) for row in by_table[table]._base_manager.values_list())
+        result[table] = f"{len(rows)}:" + hashlib.md5("".join(rows).encode()).hexdigest()
+    return result
+
+
+class WriteWatch:
+    """Tells which tables a request changed. Every URL starts from the same rows (its
+    savepoint is rolled back), so the rows are compared with one snapshot taken at the
+    start; on PostgreSQL the transaction's own write counters say which tables to compare,
+    so an unchanged database costs one cheap query per request."""
+
+    def __init__(self, *, baseline: bool = True):
+        self.tables = _tables()
+        self.baseline = snapshot(self.tables) if baseline else {}
+
+    def counters(self) -> dict[str, int]:
+        if connection.vendor != "postgresql":
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
+            return dict(cursor.fetchall())
+
+    def changed_since(self, before: dict[str, int]) -> list[str]:
+        if connection.vendor == "postgresql":
+            after = self.counters()
+            touched = [t for t in self.tables if after.get(t, 0) != before.get(t, 0)]
+        else:
+            touched = self.tables
+        if not touched:
+            return []
+        now = snapshot(touched)
+        return [t for t in touched if now[t] != self.baseline[t]]
+
+    def written_since(self, before: dict[str, int]) -> list[str]:
+        """Tables the transaction wrote to since `before` (PostgreSQL only: elsewhere the
+        counters are not kept and this says nothing)."""
+        after = self.counters()
+        return [t for t in self.tables if after.get(t, 0) != before.get(t, 0)]
+
+
+# --- The walk
+
+
+def walk(client, *, role: str, world, urlconf=None, select=None) -> list[str]:
+    """Request every URL as `role` (the client is already signed in as them); every problem
+    found, as a sentence for the developer. Empty when all is well."""
+    pairs, problems = urls_to_walk(world, role, urlconf, select)
+    # Refusals are expected by the hundred; the problems list says what matters.
+    logging.getLogger("django.request").disabled = True
+    try:
+        watch = WriteWatch(baseline=role in READ_ONLY)
+        for route, url in pairs:
+            problems.extend(_walk_isolated(client, role, world, route, url, watch))
+    finally:
+        logging.getLogger("django.request").disabled = False
+    return problems
+
+
+def _walk_isolated(client, role: str, world, route: Route, url: str, watch) -> list[str]:
+    cookies = client.cookies
+    client.cookies = type(cookies)(cookies)
+    try:
+        with transaction.atomic():
+            problems = _walk_one(client, role, world, route, url, watch)
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = cookies
+    return problems
+
+
+def _walk_one(client, role: str, world, route: Route, url: str, watch) -> list[str]:
+    problems = []
+    check_writes = role in READ_ONLY and (role, route.name) not in ALLOWED_WRITES
+    before = watch.counters()
+    response = None
+    for method in ("GET", "POST empty", "POST plausible"):
+        just_before = watch.counters()
+        try:
+            with transaction.atomic():
+                if method == "GET":
+                    answer = client.get(url)
+                elif method == "POST empty":
+                    answer = client.post(url, {})
+                else:
+                    answer = client.post(url, plausible_body(response, route, world))
+        except Exception as exc:  # a view's crash is what the walk reports
+            problems.append(f"{role} {method} {url} ({route.name}): raised {type(exc).__name__}: {exc}")
+            continue
+        if method == "GET":
+            response = answer
+        status = answer.status_code
+        if status >= 500 and status not in ALLOWED_ERRORS.get(route.name, ()):
+            problems.append(f"{role} {method} {url} ({route.name}): answered {status}")
+        readable = PUBLIC | (ACCOUNT_PAGES if role != "anonymous" else set())
+        if role in STRANGERS and route.name not in readable and not _turned_away(answer, role, route):
+            problems.append(
+                f"{role} {method} {url} ({route.name}): a private page answered {status}"
+                f"{' → ' + answer['Location'] if answer.has_header('Location') else ''}; expected "
+                + ("a redirect to the login page, 403 or 404" if role == "anonymous" else "403 or 404")
+            )
+        if route.admin and route.name not in PUBLIC and not _admin_refusal(answer):
+            problems.append(f"{role} {method} {url} ({route.name}): the admin answered {status} to a non-staff user")
+        if check_writes:
+            changed = watch.changed_since(before)
+            if changed:
+                problems.append(f"{role} {method} {url} ({route.name}): changed the database: {', '.join(changed)}")
+        if status in REFUSALS:
+            written = watch.written_since(just_before)
+            if written:
+                problems.append(
+                    f"{role} {method} {url} ({route.name}): refused with {status} but wrote to {', '.join(written)}"
+                )
+    return problems
+
+
+def _turned_away(response, role: str, route: Route) -> bool:
+    status = response.status_code
+    if status in (403, 404, 405):
+        return True
+    if status != 302:
+        return False
+    location = response["Location"]
+    if route.admin and _admin_refusal(response):
+        return True
+    if role == "anonymous":
+        return location.startswith(reverse("login") + "?")
+    # A signed-in outsider may be sent on (e.g. /department/ -> the member list): a
+    # redirect shows nothing, and the page it leads to is walked on its own.
+    return location.startswith("/") and not location.startswith("//")
+
+
+def _admin_refusal(response) -> bool:
+    """The admin sends non-staff users to a login page (the site's for a visitor, the
+    admin's for a signed-in member), or from its logout back to its index."""
+    if response.status_code in (403, 404, 405):
+        return True
+    return response.status_code == 302 and response["Location"].startswith(
+        (reverse("login") + "?", reverse("admin:login") + "?", reverse("admin:index"))
+    )
+
+
+# --- The tests
+
+
+@pytest.fixture
+def world(officer, vice_minister, minister, advisor):
+    return build_world(officer=officer, vice_minister=vice_minister, minister=minister, advisor=advisor)
+
+
+@pytest.fixture
+def signed_in(request, client):
+    def sign_in(role: str):
+        client.raise_request_exception = True
+        if role != "anonymous":
+            who = request.getfixturevalue(role)
+            client.force_login(getattr(who, "user", who))
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_every_role_safely(signed_in, world, role):
+    client = signed_in(role)
+    problems = walk(client, role=role, world=world)
+    assert not problems, f"{len(problems)} problem(s) walking the URLs as {role}:\n" + "\n".join(problems)
+
+
+def test_the_walk_covers_every_app():
+    names = {route.name for route in routes()}
+    for expected in (
+        "home",
+        "outreach:member-list",
+        "sponsors:merchant-detail",
+        "events:contract-edit",
+        "jobs:apply",
+        "media-file",
+        "admin:index",
+    ):
+        assert expected in names
+    assert (PUBLIC | ACCOUNT_PAGES) - names == set(), "PUBLIC names a URL that no longer exists"
+    assert {name for _role, name in ALLOWED_WRITES} - names == set(), "ALLOWED_WRITES names a URL that no longer exists"
+    assert set(FILLERS) - names == set(), "FILLERS names a URL that no longer exists"
+
+
+def test_the_walk_fills_every_url_of_the_apps(world):
+    pairs, problems = urls_to_walk(world, "officer")
+    assert problems == []
+    walked = {route.name for route, _url in pairs}
+    named = {route.name for route in routes() if route.name and not route.admin}
+    assert walked == named
+    assert len(pairs) > len(named)  # some are walked with several objects (draft and signed contract...)
+
+
+# --- A new view without a permission check fails the walk
+
+
+def _unguarded(request, pk):
+    """What a hurried developer might write: no guard, and a write on POST."""
+    if request.method == "POST":
+        Notification.objects.filter(pk=pk).update(title="改过了")
+    return HttpResponse("内部数据")
+
+
+def _guarded(request, pk):
+    require_writer(request)  # the one line _unguarded lacks
+    return _unguarded(request, pk)
+
+
+def _urlconf_with(*extra) -> types.ModuleType:
+    """The project's urlconf plus `extra` patterns, as a module (the resolver caches by it)."""
+    module = types.ModuleType("walker_urls")
+    module.urlpatterns = [*get_resolver().url_patterns, *extra]
+    return module
+
+
+@pytest.fixture
+def urlconf_with_new_views(monkeypatch):
+    monkeypatch.setitem(FILLERS, "walker-unguarded", lambda w: {"pk": w.notifications[0].pk})
+    monkeypatch.setitem(FILLERS, "walker-guarded", lambda w: {"pk": w.notifications[0].pk})
+    urlconf = _urlconf_with(
+        path("unguarded/<int:pk>/", _unguarded, name="walker-unguarded"),
+        path("oops/", login_not_required(_unguarded), {"pk": 0}, name="walker-public-by-mistake"),
+        path("unfilled/<int:pk>/", _guarded, name="walker-unfilled"),
+        path("guarded/<int:pk>/", _guarded, name="walker-guarded"),
+    )
+    with override_settings(ROOT_URLCONF=urlconf):
+        yield urlconf
+
+
+def _walk_new(signed_in, world, urlconf, role: str, names: set[str]) -> list[str]:
+    return walk(signed_in(role), role=role, world=world, urlconf=urlconf, select=lambda r: r.name in names)
+
+
+def test_a_new_view_without_a_permission_check_fails_the_walk(signed_in, world, urlconf_with_new_views):
+    urlconf = urlconf_with_new_views
+    new = {"walker-unguarded", "walker-public-by-mistake", "walker-unfilled"}
+    advisor = _walk_new(signed_in, world, urlconf, "advisor", new)
+    outsider = _walk_new(signed_in, world, urlconf, "outsider", new)
+    signed_in("outsider").logout()
+    anonymous = _walk_new(signed_in, world, urlconf, "anonymous", new)
+
+    assert any(
+        p.startswith("advisor POST") and "walker-unguarded" in p and "changed the database: outreach_notification" in p
+        for p in advisor
+    )
+    assert any(
+        p.startswith("outsider GET") and "(walker-unguarded): a private page answered 200" in p for p in outsider
+    )
+    assert any(
+        p.startswith("anonymous GET") and "(walker-public-by-mistake): a private page answered 200" in p
+        for p in anonymous
+    )
+    assert any(p.startswith("walker-unfilled (/unfilled/<int:pk>/)") and "Add a line to FILLERS" in p for p in advisor)
+
+
+def test_the_same_view_with_its_guard_passes_the_walk(signed_in, world, urlconf_with_new_views):
+    """The control: the failures above come from the missing check, not from the walker."""
+    urlconf = urlconf_with_new_views
+    assert _walk_new(signed_in, world, urlconf, "advisor", {"walker-guarded"}) == []
+    assert _walk_new(signed_in, world, urlconf, "outsider", {"walker-guarded"}) == []
+    signed_in("outsider").logout()
+    assert _walk_new(signed_in, world, urlconf, "anonymous", {"walker-guarded"}) == []
