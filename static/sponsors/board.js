@@ -38,7 +38,7 @@
           })
           .catch(function () {
             event.from.insertBefore(card, event.from.children[event.oldIndex] || null);
-            alert(window.SPONSORS_BOARD_ERROR);
+            alert(board.dataset.errorMessage);
           });
       },
     });
