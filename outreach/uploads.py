@@ -240,9 +240,9 @@ def _stored_name(found: FileType) -> str:
 
 def _reencode_image(upload: UploadedFile) -> tuple[bytes, FileType]:
     too_big = _refuse(
-        _("“%(name)s”的尺寸太大：图片不能超过 %(limit)d 万像素，请缩小后再上传。"),
+        _("“%(name)s”的尺寸太大：图片不能超过 %(limit)d 百万像素，请缩小后再上传。"),
         name=upload.name,
-        limit=max_image_pixels() // 10_000,
+        limit=max_image_pixels() // 1_000_000,
     )
     damaged = _refuse(_("“%(name)s”已损坏，无法作为图片读取，请重新拍摄或导出后上传。"), name=upload.name)
     if image_is_too_large(upload):
