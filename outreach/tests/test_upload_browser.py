@@ -220,3 +220,21 @@ def test_pages_keep_working_under_the_content_security_policy(desktop_page, live
     page.select_option("#language-select", "en")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_a_signed_scan_still_opens_in_the_browsers_pdf_viewer(desktop_page, live_server, log_in, story):
+    """The sandbox policy must not cost the minister the inline PDF view."""
+    page, contract = desktop_page, story["approved"]
+    log_in(page, story["officer"])
+    page.goto(live_server.url + reverse("events:contract-sign", args=[contract.pk]))
+    page.fill("input[name=signed_on]", "2026-04-28")
+    choose(page, "input[name=scan]", "签署件.pdf", files.pdf_bytes(), "application/pdf")
+    submit(page, "上传并签署")
+    page.context.clear_cookies()
+    log_in(page, story["minister"])
+    page.goto(live_server.url + contract.get_absolute_url())
+    page.get_by_role("link", name="签署件").click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(500)
+    assert page.url.endswith(reverse("events:contract-scan", args=[contract.pk]))
+    assert len(page.frames) > 1  # Chromium's PDF viewer, not a download or a blocked page
