@@ -55,7 +55,8 @@ GIF = FileType(IMAGE, "gif", "image/gif")
 WEBP = FileType(IMAGE, "webp", "image/webp")
 PDF_FILE = FileType(PDF, "pdf", "application/pdf")
 UNKNOWN = FileType(OTHER, "bin", "application/octet-stream")
-IMAGE_TYPES = {"JPEG": JPEG, "PNG": PNG, "GIF": GIF, "WEBP": WEBP}
+# Pillow calls many phone cameras' JPEGs (a second, smaller picture inside) "MPO".
+IMAGE_TYPES = {"JPEG": JPEG, "MPO": JPEG, "PNG": PNG, "GIF": GIF, "WEBP": WEBP}
 _OOXML = "application/vnd.openxmlformats-officedocument."
 _ODF = "application/vnd.oasis.opendocument."
 OFFICE_TYPES = {
@@ -86,8 +87,9 @@ FAMILY_LABELS = {
     PDF: gettext_lazy("PDF"),
     OFFICE: gettext_lazy("Office 文档(Word、Excel、PowerPoint 或 WPS/ODF)"),
 }
+# The browser's file picker hint only (phones offer the camera for image/*); the server decides.
 FAMILY_ACCEPT_ATTR = {
-    IMAGE: "image/jpeg,image/png,image/gif,image/webp",
+    IMAGE: "image/*",
     PDF: "application/pdf,.pdf",
     OFFICE: ",".join("." + ext for ext in OFFICE_TYPES),
 }

@@ -28,6 +28,15 @@ def jpeg_with_gps() -> bytes:
     return buffer.getvalue()
 
 
+def phone_mpo_bytes() -> bytes:
+    """A JPEG as many phone cameras write it: a second, smaller picture inside (Pillow: MPO)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), "red").save(
+        buffer, "MPO", save_all=True, append_images=[Image.new("RGB", (15, 10), "blue")]
+    )
+    return buffer.getvalue()
+
+
 def gif_with_html() -> bytes:
     buffer = io.BytesIO()
     Image.new("P", (8, 8), 1).save(buffer, "GIF")
