@@ -125,6 +125,15 @@ def test_visit_photos_are_re_encoded_without_their_metadata(client_for, officer)
     assert b"PhoneMaker" not in default_storage.open(photo.image.name).read()
 
 
+def test_a_phone_camera_jpeg_is_accepted_as_a_jpeg(client_for, officer):
+    photo = files.upload("IMG_0001.JPG", files.phone_mpo_bytes())
+    assert _visit(client_for(officer), MerchantFactory(), officer, photo).status_code == 302
+    stored = Visit.objects.get().photos.get().image
+    assert stored.name.endswith(".jpg")
+    with Image.open(stored) as image:
+        assert (image.format, image.size) == ("JPEG", (30, 20))
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [("门店.svg", files.svg_bytes()), ("门店.png", files.HTML), ("门店.png", files.pixel_bomb_png())],
