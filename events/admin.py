@@ -100,6 +100,7 @@ class ContractAdmin(VersionedAdmin, SimpleHistoryAdmin):
         "approved_at",
         "advisor_signed_off_by",
         "advisor_signed_off_at",
+        "signed_scan",
     ]
     autocomplete_fields = ["merchant"]
     inlines = [ClauseInline, InKindInline, PaymentInline]
@@ -112,8 +113,13 @@ class AmendmentAdmin(SimpleHistoryAdmin):
 
 
 class EvidenceInline(admin.TabularInline):
+    # Uploads are checked and re-encoded by the app's forms (outreach.uploads), not here.
     model = Evidence
     extra = 0
+    readonly_fields = ["image"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Deliverable)

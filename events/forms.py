@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from outreach import uploads
 from outreach.locking import VersionedForm
 from outreach.models import Member
 from sponsors.models import Merchant, MerchantKind
@@ -20,7 +21,6 @@ from .models import (
     Proposal,
     ProposalPackage,
 )
-from .validators import validate_image_upload, validate_scan_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -172,9 +172,7 @@ class InKindForm(_Form, forms.ModelForm):
 
 class SignForm(_Form, forms.Form):
     signed_on = forms.DateField(label=_("签署日期"), widget=DATE)
-    scan = forms.FileField(
-        label=_("签署扫描件"), validators=[validate_scan_upload], help_text=_("PDF 或图片(JPG、PNG)")
-    )
+    scan = uploads.UploadField(label=_("签署扫描件"), accept=uploads.SCAN)
 
 
 class TerminateForm(_Form, forms.Form):
@@ -185,25 +183,11 @@ class AmendmentForm(_Form, forms.Form):
     text = forms.CharField(label=_("补充条款"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.ImageField):
-    default_validators = []
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        for upload in files:
-            validate_image_upload(upload)
-        return files
-
-
 class CompleteForm(_Form, forms.Form):
-    photos = EvidenceField(
+    photos = uploads.MultipleUploadField(
         label=_("照片凭证"),
+        accept=uploads.PHOTO,
         required=False,
-        widget=MultipleImageInput(attrs={"accept": "image/*"}),
         help_text=_("横幅挂上、海报贴好、球衣印好的照片；可选多张"),
     )
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

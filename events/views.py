@@ -1,6 +1,3 @@
-import mimetypes
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -14,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from outreach.locking import StaleObjectError, posted_version, stale_changes
 from outreach.pdf import pdf_response, render_pdf
+from outreach.uploads import serve_upload
 
 from . import forms, permissions, queries, services
 from .models import EventStatus, ProposalStatus
@@ -463,15 +461,7 @@ def contract_scan(request: HttpRequest, pk: int) -> HttpResponse:
 def _private_file(field) -> FileResponse:
     if not field:
         raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type, filename=Path(field.name).name)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_upload(field)
 
 
 @require_http_methods(FORM_METHODS)

@@ -63,6 +63,7 @@ class TrainingAttendanceInline(admin.TabularInline):
 class TrainingSessionAdmin(admin.ModelAdmin):
     list_display = ["title", "date", "kind", "speaker"]
     list_filter = ["kind"]
+    readonly_fields = ["materials"]  # uploaded through the app, which checks the file
     inlines = [TrainingAttendanceInline]
 
 
@@ -95,6 +96,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ["assignment", "member", "submitted_on", "score", "reviewed_by"]
     list_select_related = ["assignment", "member", "reviewed_by"]
+    readonly_fields = ["file"]  # uploaded through the app, which checks the file
 
 
 @admin.register(ScoreRule)

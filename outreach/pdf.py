@@ -21,6 +21,8 @@ from django.utils.encoding import escape_uri_path
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .uploads import IMAGE, identify, image_is_too_large
+
 # Relative URLs in PDF templates ("/static/...", "/media/...") resolve against this
 # origin, which exists only for the fetcher below.
 DOCUMENT_ORIGIN = "https://outreach-desk.invalid"
@@ -39,7 +41,15 @@ class AppFilesOnlyFetcher(URLFetcher):
         if path is None:
             raise ValueError(f"No such app file: {url!r}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+        if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+        # An upload: its type is what its content says, and a picture too big to decode is
+        # left out (WeasyPrint logs it and prints the rest) rather than eating the worker.
+        with path.open("rb") as handle:
+            found = identify(handle, path.name)
+            if found is None or found.family != IMAGE or image_is_too_large(handle):
+                raise ValueError(f"Not a printable image: {url!r}")
+            return URLFetcherResponse(url, handle.read(), {"Content-Type": found.content_type})
 
 
 def _local_path(url_path: str) -> Path | None:

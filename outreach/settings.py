@@ -87,6 +87,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "outreach.middleware.DefaultLanguageMiddleware",
@@ -215,7 +216,15 @@ STORAGES = {
 # Evidence photos and signed scans; larger uploads are refused with a clear message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=8 * 1024 * 1024)
+# Per kind of file, which outreach.uploads decides from the content, never from the name.
+UPLOAD_SIZE_LIMITS = {
+    "image": env.int("UPLOAD_MAX_IMAGE_SIZE", default=10 * 1024 * 1024),
+    "pdf": env.int("UPLOAD_MAX_PDF_SIZE", default=20 * 1024 * 1024),
+    "office": env.int("UPLOAD_MAX_OFFICE_SIZE", default=20 * 1024 * 1024),
+}
+# Images whose header promises more pixels are refused before decoding (a 17 KB PNG can
+# say 12000x12000); Pillow's own limit (Image.MAX_IMAGE_PIXELS) is set from this too.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
 
 # --- E-mail: reminders go out by mail as well as in the app.
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
@@ -342,6 +351,23 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# --- Content-Security-Policy (django-csp) on every response: scripts and styles only from
+# the app's own static files, no inline script or handler, no plugins, no framing.
+# Uploaded files get a stricter one with `sandbox` (outreach.uploads.serve_upload).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap draws its form controls (select arrows, checks) with data: SVG in CSS.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

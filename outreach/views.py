@@ -1,4 +1,3 @@
-import mimetypes
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from .clientip import client_ip
 from .models import Notification
 from .permissions import require_member, require_minister
 from .services import notification_mark_read, notification_open, notification_resend
+from .uploads import serve_upload
 
 
 @require_GET
@@ -144,16 +144,14 @@ def media_file(request: HttpRequest, path: str) -> FileResponse:
     views, which check who may see which contract; this one never serves them.
     """
     require_member(request)
-    if Path(path).parts[:1] == ("private",):
-        raise Http404
+    media_root = Path(settings.MEDIA_ROOT).resolve()
     try:
-        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
+        # Resolved before the private/ check: "x/../private/..." and symlinks name the same file.
+        full_path = Path(safe_join(media_root, path)).resolve()
     except ValueError as exc:  # a path that climbs out of MEDIA_ROOT
         raise Http404 from exc
+    if not full_path.is_relative_to(media_root) or full_path.is_relative_to(media_root / "private"):
+        raise Http404
     if not full_path.is_file():
         raise Http404
-    content_type = mimetypes.guess_type(full_path.name)[0] or "application/octet-stream"
-    response = FileResponse(full_path.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return serve_upload(full_path)

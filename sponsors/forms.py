@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from outreach.locking import VersionedForm
 from outreach.models import Member
 from outreach.phones import normalize_mobile, normalize_phone
+from outreach.uploads import PHOTO, MultipleUploadField
 
 from .models import (
     BlacklistReason,
@@ -129,22 +130,6 @@ class ContactForm(_CrispyMixin, forms.ModelForm):
         return normalize_mobile(self.cleaned_data["mobile"])
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.ImageField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
 class VisitForm(_CrispyMixin, forms.Form):
     merchant = forms.ModelChoiceField(
         label=_("商家"),
@@ -171,7 +156,7 @@ class VisitForm(_CrispyMixin, forms.Form):
     next_step = forms.CharField(label=_("下一步"), max_length=200, required=False)
     due_on = forms.DateField(label=_("下一步截止日期"), widget=DATE, required=False)
     followup_owner = forms.ModelChoiceField(label=_("下一步负责人"), queryset=Member.objects.none(), required=False)
-    photos = MultipleImageField(label=_("照片"), required=False, help_text=_("门店照片、意向书等"))
+    photos = MultipleUploadField(label=_("照片"), accept=PHOTO, required=False, help_text=_("门店照片、意向书等"))
     latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput)
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput)
     location_accuracy = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
@@ -209,7 +194,7 @@ class VisitEditForm(_CrispyMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("结果"), choices=VisitOutcome.choices)
     notes = forms.CharField(label=_("记录"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     lesson = forms.CharField(label=_("经验"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    photos = MultipleImageField(label=_("添加照片"), required=False)
+    photos = MultipleUploadField(label=_("添加照片"), accept=PHOTO, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from PIL import Image
 from events import services
 from events.models import Benefit, BenefitApproval, BenefitKind, Event, EventKind, Proposal
 from outreach.tests.factories import MemberFactory
+from outreach.tests.files import pdf_bytes
 from sponsors.models import Industry, Merchant, VettingStatus
 
 
@@ -24,9 +25,7 @@ def png_upload(name: str = "photo.png") -> SimpleUploadedFile:
 
 
 def pdf_upload(name: str = "signed.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
-    )
+    return SimpleUploadedFile(name, pdf_bytes(), "application/pdf")
 
 
 class MerchantFactory(factory.django.DjangoModelFactory):

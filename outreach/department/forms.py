@@ -23,6 +23,7 @@ from ..models import (
     TrainingSession,
 )
 from ..roles import Role
+from ..uploads import DOCUMENT, UploadField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -93,6 +94,8 @@ class AcceptForm(forms.Form):
 
 
 class TrainingSessionForm(forms.ModelForm):
+    materials = UploadField(label=_("培训材料"), accept=DOCUMENT, required=False)
+
     class Meta:
         model = TrainingSession
         fields = ["title", "date", "kind", "place", "speaker", "description", "materials"]
@@ -164,7 +167,7 @@ class AssignmentForm(forms.ModelForm):
 
 class SubmissionForm(forms.Form):
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    file = forms.FileField(label=_("附件"), required=False)
+    file = UploadField(label=_("附件"), accept=DOCUMENT, required=False)
 
 
 class ReviewForm(forms.Form):

@@ -307,6 +307,7 @@ def test_training_materials_are_uploaded(client_for, vice_minister, settings, tm
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from outreach.models import TrainingSession
+    from outreach.tests.files import pdf_bytes
 
     settings.MEDIA_ROOT = tmp_path
     response = client_for(vice_minister).post(
@@ -316,12 +317,12 @@ def test_training_materials_are_uploaded(client_for, vice_minister, settings, tm
             "date": timezone.localdate().isoformat(),
             "kind": "lecture",
             "speaker": "陈思雨",
-            "materials": SimpleUploadedFile("方案书模板.pdf", b"%PDF-1.4 demo", content_type="application/pdf"),
+            "materials": SimpleUploadedFile("方案书模板.pdf", pdf_bytes(), content_type="application/pdf"),
         },
     )
     assert response.status_code == 302
     session = TrainingSession.objects.get(title="如何写赞助方案书")
-    assert session.materials.read() == b"%PDF-1.4 demo"
+    assert session.materials.read() == pdf_bytes()
     assert "培训材料" in client_for(vice_minister).get(session.get_absolute_url()).content.decode()
 
 

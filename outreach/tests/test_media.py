@@ -1,14 +1,23 @@
+import io
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from PIL import Image
 
 pytestmark = pytest.mark.django_db
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 @pytest.fixture
 def uploaded(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    default_storage.save("sponsors/visits/1/shopfront.jpg", ContentFile(b"\xff\xd8\xff photo"))
+    default_storage.save("sponsors/visits/1/shopfront.jpg", ContentFile(_jpeg()))
     default_storage.save("private/events/evidence/banner.jpg", ContentFile(b"\xff\xd8\xff evidence"))
     (tmp_path.parent / "outside.txt").write_text("secret")
     return tmp_path
@@ -20,7 +29,7 @@ def test_members_open_uploaded_files(request, client_for, uploaded, role_fixture
     response = client.get("/media/sponsors/visits/1/shopfront.jpg")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
-    assert b"".join(response.streaming_content) == b"\xff\xd8\xff photo"
+    assert b"".join(response.streaming_content) == _jpeg()
 
 
 def test_anonymous_visitors_are_sent_to_login(client, uploaded):

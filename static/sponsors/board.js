@@ -44,7 +44,7 @@
           })
           .catch(function (error) {
             event.from.insertBefore(card, event.from.children[event.oldIndex] || null);
-            alert((error && error.refused) || window.SPONSORS_BOARD_ERROR);
+            alert((error && error.refused) || board.dataset.errorMessage);
           });
       },
     });

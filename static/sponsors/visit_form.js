@@ -49,20 +49,20 @@
   const status = document.getElementById("check-in-status");
   document.getElementById("check-in").addEventListener("click", function () {
     if (!navigator.geolocation) {
-      status.textContent = window.SPONSORS_I18N.failed;
+      status.textContent = status.dataset.failed;
       return;
     }
-    status.textContent = window.SPONSORS_I18N.locating;
+    status.textContent = status.dataset.locating;
     navigator.geolocation.getCurrentPosition(
       function (position) {
         form.querySelector("input[name=latitude]").value = position.coords.latitude.toFixed(6);
         form.querySelector("input[name=longitude]").value = position.coords.longitude.toFixed(6);
         const accuracy = Math.round(position.coords.accuracy);
         form.querySelector("input[name=location_accuracy]").value = accuracy;
-        status.textContent = window.SPONSORS_I18N.located.replace("{n}", accuracy);
+        status.textContent = status.dataset.located.replace("{n}", accuracy);
       },
       function () {
-        status.textContent = window.SPONSORS_I18N.failed;
+        status.textContent = status.dataset.failed;
       },
       { enableHighAccuracy: true, timeout: 15000 }
     );

@@ -1,0 +1,28 @@
+// Behaviour the pages ask for with data- attributes: the Content-Security-Policy allows no
+// inline script or style, so handlers and computed widths live here.
+(function () {
+  "use strict";
+  // <select data-autosubmit>: choosing an option submits its form (the language, the semester).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]") && event.target.form) {
+      event.target.form.submit();
+    }
+  });
+  // <form data-confirm="…">: ask before a destructive submit.
+  document.addEventListener("submit", function (event) {
+    const message = event.target.dataset && event.target.dataset.confirm;
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+  // <div data-width="42">: a progress bar's filled part, in percent.
+  function applyWidths(root) {
+    root.querySelectorAll("[data-width]").forEach(function (element) {
+      element.style.width = Math.max(0, Math.min(100, Number(element.dataset.width) || 0)) + "%";
+    });
+  }
+  applyWidths(document);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    applyWidths(event.target);
+  });
+})();
