@@ -200,3 +200,7 @@ def screened_per_member(start: date, end: date) -> dict[int, int]:
         .values_list("screened_by", "n")
     )
     return dict(rows)
+
+
+def applications_for_list() -> QuerySet[Application]:
+    return Application.objects.select_related("posting", "posting__merchant", "screened_by")

@@ -276,3 +276,7 @@ def merchant_changes(merchant: Merchant, limit: int = 10) -> list[dict]:
                 }
             )
     return changes
+
+
+def visits_for_list() -> QuerySet[Visit]:
+    return Visit.objects.select_related("merchant", "created_by").prefetch_related("members")

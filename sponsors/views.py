@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outreach import roles
+from outreach.listing import render_list
 from outreach.models import Member
 
 from . import excel, permissions, queries
-from .filters import MerchantFilter
+from .filters import MerchantFilter, VisitFilter
 from .forms import (
     ContactForm,
     FollowUpForm,
@@ -444,3 +445,10 @@ def merchant_import_confirm(request: HttpRequest) -> HttpResponse:
         _("导入完成：新建 %(create)d 家，更新 %(update)d 家，跳过 %(reject)d 行。") % counts,
     )
     return redirect("sponsors:merchant-list")
+
+
+@require_GET
+def visit_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_member(request)
+    visits = VisitFilter(request.GET or None, request=request)
+    return render_list(request, visits, "sponsors/visit_list.html", name="visits", columns=visits.columns)
