@@ -6,10 +6,10 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.listing import Column
+from outreach.listing import Column, IdFilter
 from outreach.models import Member, Semester
 from outreach.permissions import sees_whole_department
-from sponsors.models import Industry, Merchant
+from sponsors.models import Industry
 
 from . import queries
 from .models import SIGNED_STATUSES, Contract, ContractStatus, Deliverable, DeliverableStatus, Event, Payment
@@ -58,9 +58,7 @@ class ContractFilter(ScopedFilterSet):
         method="filter_status",
     )
     event = django_filters.ModelChoiceFilter(label=_("活动"), queryset=Event.objects.all(), empty_label=_("全部活动"))
-    merchant = django_filters.ModelChoiceFilter(
-        label=_("赞助方"), queryset=Merchant.objects.filter(contracts__isnull=False).distinct(), empty_label=_("全部")
-    )
+    merchant = IdFilter(label=_("赞助方"), field_name="merchant_id")
     industry = django_filters.ModelChoiceFilter(
         label=_("行业"), field_name="merchant__industry", queryset=Industry.objects.all(), empty_label=_("全部行业")
     )
@@ -130,9 +128,7 @@ class DeliverableFilter(ScopedFilterSet):
         method="filter_state",
     )
     owner = django_filters.ModelChoiceFilter(label=_("负责人"), queryset=_active_members, empty_label=_("全部负责人"))
-    contract = django_filters.ModelChoiceFilter(
-        label=_("合同"), queryset=Contract.objects.signed(), empty_label=_("全部合同")
-    )
+    contract = IdFilter(label=_("合同"), field_name="contract_id")
     due_after = django_filters.DateFilter(label=_("截止日期从"), field_name="due_on", lookup_expr="gte")
     due_before = django_filters.DateFilter(label=_("截止日期至"), field_name="due_on", lookup_expr="lte")
     semester = django_filters.ModelChoiceFilter(
@@ -184,9 +180,7 @@ class PaymentFilter(ScopedFilterSet):
     event = django_filters.ModelChoiceFilter(
         label=_("活动"), field_name="contract__event", queryset=Event.objects.all(), empty_label=_("全部活动")
     )
-    contract = django_filters.ModelChoiceFilter(
-        label=_("合同"), queryset=Contract.objects.signed(), empty_label=_("全部合同")
-    )
+    contract = IdFilter(label=_("合同"), field_name="contract_id")
     semester = django_filters.ModelChoiceFilter(
         label=_("学期(按活动日期)"),
         queryset=Semester.objects.all(),

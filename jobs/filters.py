@@ -6,13 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.listing import Column
+from outreach.listing import Column, IdFilter
 from outreach.models import Semester
 from outreach.permissions import sees_whole_department
-from sponsors.models import Merchant
 
 from . import queries
-from .models import Application, Posting
+from .models import Application
 
 # How far an application got, as the funnel counts it: each stage includes the later ones.
 STAGES = {
@@ -25,15 +24,8 @@ STAGES = {
 
 class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索姓名或学号"), method="filter_search")
-    posting = django_filters.ModelChoiceFilter(
-        label=_("岗位"), queryset=Posting.objects.all(), empty_label=_("全部岗位")
-    )
-    employer = django_filters.ModelChoiceFilter(
-        label=_("用人单位"),
-        field_name="posting__merchant",
-        queryset=Merchant.objects.filter(job_postings__isnull=False).distinct(),
-        empty_label=_("全部单位"),
-    )
+    posting = IdFilter(label=_("岗位"), field_name="posting_id")
+    employer = IdFilter(label=_("用人单位"), field_name="posting__merchant_id")
     stage = django_filters.ChoiceFilter(
         label=_("进度"),
         choices=[

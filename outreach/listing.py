@@ -5,6 +5,8 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import django_filters
+from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -76,3 +78,13 @@ def render_list(
             **(context or {}),
         },
     )
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row named by id in the query string (the dashboard's links: ?contract=12). Hidden, not
+    a picker: a list of every merchant or contract as <option>s grows with the record."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.listing import Column
+from outreach.listing import Column, IdFilter
 from outreach.models import Member, Semester
 from outreach.permissions import sees_whole_department
 
@@ -112,9 +112,7 @@ class VisitFilter(django_filters.FilterSet):
         label=_("拜访人"), queryset=_active_members, empty_label=_("全部部员"), method="filter_member"
     )
     week = django_filters.DateFilter(label=_("所在周(任一天)"), method="filter_week")
-    merchant = django_filters.ModelChoiceFilter(
-        label=_("商家"), queryset=Merchant.objects.filter(visits__isnull=False).distinct(), empty_label=_("全部商家")
-    )
+    merchant = IdFilter(label=_("商家"), field_name="merchant_id")
     purpose = django_filters.ChoiceFilter(label=_("目的"), choices=VisitPurpose.choices, empty_label=_("全部目的"))
     semester = django_filters.ModelChoiceFilter(
         label=_("学期"), queryset=Semester.objects.all(), empty_label=_("全部学期"), method="filter_semester"
