@@ -100,3 +100,23 @@ def test_contract_export_writes_what_the_list_shows_with_formulas_as_text(client
 def test_outsiders_get_no_list(client_for, outsider):
     for name in ("events:contract-list", "events:deliverable-list", "events:payment-list"):
         assert client_for(outsider).get(reverse(name)).status_code == 403
+
+
+def test_a_contract_waits_from_its_last_submission(client_for, minister):
+    from events import services
+    from events.tests.factories import make_contract
+    from outreach.department import figures
+    from outreach.tests.department_factories import SemesterFactory
+
+    contract = make_contract(owner=MemberFactory(role=Role.OFFICER))
+    services.contract_submit(contract=contract, member=contract.owner)
+    first = Contract.history.filter(id=contract.pk, status="submitted").earliest("history_date").history_date
+    services.contract_return_to_draft(contract=contract)
+    services.contract_submit(contract=contract, member=contract.owner)
+    shown = client_for(minister).get(reverse("events:contract-list") + "?status=submitted")
+    (listed,) = shown.context["page_obj"]
+    assert listed.submitted_at > first
+    waiting = figures.fulfilment(SemesterFactory()).waiting
+    assert [(row["number"], row["needs_minister"], row["since"]) for row in waiting] == [
+        (contract.number, True, listed.submitted_at)
+    ]
