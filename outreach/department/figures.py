@@ -332,6 +332,10 @@ class Jobs:
     students_placed: int
     warn_below: float
 
+    @property
+    def warn_below_text(self) -> str:
+        return f"{self.warn_below:.0%}"
+
 
 FUNNEL = {
     "applied": Count("pk"),
@@ -362,7 +366,7 @@ def jobs(semester: Semester) -> Jobs:
                 "rate": admission_rate(row["hired"], row["sent"]),
             }
         )
-    warn_below = float(getattr(settings, "JOBS_ADMISSION_WARN_BELOW", 0.3))
+    warn_below = settings.JOBS_ADMISSION_WARN_BELOW
     employers = []
     for row in (
         applications.values("posting__merchant_id", "posting__merchant__name")

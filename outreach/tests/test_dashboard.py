@@ -232,3 +232,20 @@ def test_pages_keep_a_fixed_number_of_queries_whatever_the_data_size(client_for,
     assert _queries(client, url) == small
     assert _queries(client, url + "?format=xlsx") <= small
     assert small <= 45
+
+
+def test_an_employer_hiring_few_of_the_students_sent_is_flagged(client_for, minister, settings):
+    from jobs.tests.factories import ApplicationFactory, PostingFactory
+    from outreach.tests.department_factories import SemesterFactory
+
+    semester = SemesterFactory()
+    picky = PostingFactory(work_start=timezone.localdate())
+    for hired in (True, False, False, False):
+        ApplicationFactory(posting=picky, sent_at=timezone.now(), outcome="hired" if hired else "not_hired")
+    settings.JOBS_ADMISSION_WARN_BELOW = 0.3
+    (employer,) = figures.jobs(semester).employers
+    assert (employer["rate"], employer["warn"]) == (0.25, True)
+    response = client_for(minister).get(reverse("outreach:dashboard"))
+    assert "录用率偏低" in response.content.decode()
+    settings.JOBS_ADMISSION_WARN_BELOW = 0.2
+    assert figures.jobs(semester).employers[0]["warn"] is False
