@@ -25,6 +25,8 @@ from ..permissions import require_member, sees_whole_department
 from . import figures, services
 
 PAST_SEMESTER_CACHE_SECONDS = 600
+# Figures that describe today whatever the semester: no previous value to stand beside them.
+SNAPSHOTS = {"overdue_followups", "waiting"}
 
 
 def _semester(request: HttpRequest) -> Semester:
@@ -165,7 +167,8 @@ def headlines(now: figures.Figures, before: figures.Figures | None) -> list[Head
         ),
     ]
     result = [
-        Headline(key, label, getter(now), pick(before, getter), url, money=m) for key, label, getter, url, m in rows
+        Headline(key, label, getter(now), None if key in SNAPSHOTS else pick(before, getter), url, money=m)
+        for key, label, getter, url, m in rows
     ]
     result.append(
         Headline(
