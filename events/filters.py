@@ -2,6 +2,7 @@
 the list shows). The dashboard's figures link here with the same parameters."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,9 +70,7 @@ class ContractFilter(ScopedFilterSet):
         empty_label=_("全部学期"),
         method="filter_semester",
     )
-    waiting = django_filters.BooleanFilter(
-        label=_("等我处理"), method="filter_waiting", widget=django_filters.widgets.BooleanWidget()
-    )
+    waiting = django_filters.BooleanFilter(label=_("等我处理"), method="filter_waiting", widget=forms.CheckboxInput)
 
     ordering = ("-created_at", "-pk")
 
