@@ -2,11 +2,25 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core import signing
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -367,3 +381,97 @@ def digest_money_received(monday: date):
     week = Payment.objects.filter(received_on__gte=monday - timedelta(days=7), received_on__lt=monday)
     total = week.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     return [DigestItem(_("上周到账 %(total)s，共 %(count)d 笔") % {"total": format_cny(total), "count": week.count()})]
+
+
+# --- The department-wide lists (contracts, deliverables, payments) and what they share with
+# the dashboard: one definition of "signed", "overdue" and "waiting", so a figure and the list
+# behind it always count the same rows.
+
+_MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
+
+
+def _per_contract_sum(model, field: str, **filters):
+    rows = (
+        model.objects.filter(contract=OuterRef("pk"), **filters)
+        .order_by()
+        .values("contract")
+        .annotate(total=Sum(field))
+        .values("total")[:1]
+    )
+    return Coalesce(Subquery(rows), Value(Decimal("0")), output_field=DecimalField(**_MONEY_FIELD))
+
+
+def contract_submitted_at():
+    """When the contract was last submitted for approval, from its history: the first
+    "submitted" version after the last draft one (a contract returned to its drafter and
+    submitted again waits from the second submission)."""
+    history = Contract.history.model
+    last_draft = (
+        history.objects.filter(id=OuterRef(OuterRef("pk")), status=ContractStatus.DRAFT)
+        .order_by("-history_date")
+        .values("history_date")[:1]
+    )
+    since = Coalesce(Subquery(last_draft), Value(datetime(2000, 1, 1, tzinfo=UTC)), output_field=DateTimeField())
+    first_submitted = (
+        history.objects.filter(id=OuterRef("pk"), status=ContractStatus.SUBMITTED, history_date__gt=since)
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    return Subquery(first_submitted, output_field=DateTimeField())
+
+
+def contracts_for_list() -> QuerySet[Contract]:
+    return Contract.objects.select_related("event", "merchant", "merchant__industry", "owner").annotate(
+        in_kind_total=_per_contract_sum(ContractInKind, "value"),
+        cash_received=_per_contract_sum(Payment, "amount", received_on__isnull=False),
+        submitted_at=contract_submitted_at(),
+    )
+
+
+def signoff_threshold() -> Decimal:
+    return Decimal(str(settings.CONTRACT_ADVISOR_SIGNOFF_ABOVE))
+
+
+def contracts_waiting_for(queryset: QuerySet[Contract], member) -> QuerySet[Contract]:
+    """What this member should act on: the minister approves, the advisor signs off large
+    contracts, a drafter submits drafts and has approved contracts signed."""
+    from outreach import roles
+
+    user = member.user
+    waiting = Q(pk__in=[])
+    if roles.is_minister(user):
+        waiting |= Q(status=ContractStatus.SUBMITTED, approved_by__isnull=True)
+    if roles.has_role(user, roles.Role.ADVISOR):
+        waiting |= Q(status=ContractStatus.SUBMITTED, advisor_signed_off_by__isnull=True) & Q(
+            pk__in=contracts_needing_signoff().values("pk")
+        )
+    if roles.can_write(user):
+        waiting |= Q(owner=member, status__in=[ContractStatus.DRAFT, ContractStatus.APPROVED])
+    return queryset.filter(waiting)
+
+
+def contracts_needing_signoff() -> QuerySet[Contract]:
+    return (
+        Contract.objects.annotate(in_kind_sum=_per_contract_sum(ContractInKind, "value"))
+        .annotate(worth=F("cash_amount") + F("in_kind_sum"))
+        .filter(worth__gt=signoff_threshold())
+    )
+
+
+def deliverables_for_list() -> QuerySet[Deliverable]:
+    return Deliverable.objects.select_related("contract", "contract__merchant", "contract__event", "owner", "clause")
+
+
+def payments_for_list() -> QuerySet[Payment]:
+    """Instalments of signed contracts (a draft's payment plan is not yet money owed)."""
+    return Payment.objects.filter(contract__status__in=SIGNED_STATUSES).select_related(
+        "contract", "contract__merchant", "contract__event"
+    )
+
+
+def payments_overdue(queryset: QuerySet[Payment], today: date | None = None) -> QuerySet[Payment]:
+    return queryset.filter(received_on__isnull=True, due_on__lt=today or timezone.localdate())
+
+
+def payments_due(queryset: QuerySet[Payment], today: date | None = None) -> QuerySet[Payment]:
+    return queryset.filter(received_on__isnull=True, due_on__gte=today or timezone.localdate())

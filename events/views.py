@@ -5,15 +5,16 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from outreach.listing import render_list
 from outreach.locking import StaleObjectError, posted_version, stale_changes
 from outreach.pdf import pdf_response, render_pdf
 from outreach.uploads import serve_upload
 
-from . import forms, permissions, queries, services
+from . import filters, forms, permissions, queries, services
 from .models import EventStatus, ProposalStatus
 from .money import amount_in_capitals
 
@@ -687,3 +688,48 @@ def merchant_link_contract_pdf(request: HttpRequest, token: str) -> HttpResponse
 def merchant_link_report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     contract, _link = _linked_contract(token)
     return _report_response(contract)
+
+
+# --- The department-wide lists (officers see their own rows)
+
+
+@require_GET
+def contract_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_member(request)
+    contracts = filters.ContractFilter(request.GET or None, request=request)
+    return render_list(
+        request,
+        contracts,
+        "events/contract_list.html",
+        name="contracts",
+        columns=contracts.columns,
+        context={"totals": contracts.totals()},
+    )
+
+
+@require_GET
+def deliverable_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_member(request)
+    deliverables = filters.DeliverableFilter(request.GET or None, request=request)
+    return render_list(
+        request,
+        deliverables,
+        "events/deliverable_list.html",
+        name="deliverables",
+        columns=deliverables.columns,
+        context={"today": timezone.localdate()},
+    )
+
+
+@require_GET
+def payment_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_member(request)
+    payments = filters.PaymentFilter(request.GET or None, request=request)
+    return render_list(
+        request,
+        payments,
+        "events/payment_list.html",
+        name="payments",
+        columns=payments.columns,
+        context={"totals": payments.totals(), "today": timezone.localdate()},
+    )

@@ -250,3 +250,7 @@ def digest_admission_rate(monday: date):
             % {"sent": n_sent, "hired": n_hired, "rate": f"{rate:.0%}"}
         )
     ]
+
+
+def applications_for_list() -> QuerySet[Application]:
+    return Application.objects.select_related("posting", "posting__merchant", "screened_by")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("postings/<int:pk>/send/", views.send_to_interview, name="send-to-interview"),
     path("postings/<int:pk>/rate/", views.rating_create, name="rating-create"),
     path("postings/<int:pk>/interview.xlsx", views.interview_export, name="interview-export"),
+    path("applications/", views.application_list, name="application-list"),
     path("applications/<int:pk>/screen/", views.application_screen_view, name="application-screen"),
     path("applications/<int:pk>/outcome/", views.application_outcome, name="application-outcome"),
     path("applications/<int:pk>/revoke-link/", views.application_revoke_link, name="application-revoke-link"),

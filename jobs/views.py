@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from outreach.listing import render_list
 from outreach.locking import StaleObjectError, posted_version, stale_changes
 from outreach.pdf import pdf_response
 from outreach.throttle import ratelimit
 
 from . import exports, queries
+from .filters import ApplicationFilter
 from .forms import (
     ApplicationEditForm,
     ApplicationForm,
@@ -399,4 +401,13 @@ def application_edit(request: HttpRequest, token: str) -> HttpResponse:
         "jobs/application_edit.html",
         {"application": application, "form": form, "token": token},
         status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    require_member(request)
+    applications = ApplicationFilter(request.GET or None, request=request)
+    return render_list(
+        request, applications, "jobs/application_list.html", name="applications", columns=applications.columns
     )

@@ -43,3 +43,15 @@ def require_role(request: HttpRequest, role: str, message: str) -> Member:
     if not roles.has_role(request.user, role):
         raise PermissionDenied(message)
     return member
+
+
+def sees_whole_department(user) -> bool:
+    """The minister, the vice-ministers and the advisor: the dashboard and the department-wide lists."""
+    return roles.is_leader(user) or roles.has_role(user, roles.Role.ADVISOR)
+
+
+def require_department_view(request: HttpRequest) -> Member:
+    member = require_member(request)
+    if not sees_whole_department(request.user):
+        raise PermissionDenied(_("只有部长、副部长和指导老师可以查看全部门的数据。"))
+    return member

@@ -330,6 +330,8 @@ GROUP_CHAT_MAX_RETRIES = env.int("GROUP_CHAT_MAX_RETRIES", default=4)
 CONTRACT_ADVISOR_SIGNOFF_ABOVE = env.float("CONTRACT_ADVISOR_SIGNOFF_ABOVE", default=5000.0)
 # Sending more than headcount × this many applicants to an interview asks for confirmation.
 JOBS_INTERVIEW_FACTOR = env.float("JOBS_INTERVIEW_FACTOR", default=1.5)
+# The dashboard warns about an employer that hires fewer of the students sent than this share.
+JOBS_ADMISSION_WARN_BELOW = env.float("JOBS_ADMISSION_WARN_BELOW", default=0.3)
 # Public job applications per IP address (django-ratelimit rate).
 JOBS_APPLY_RATE = env("JOBS_APPLY_RATE", default="10/h")
 # django-ratelimit counts in the default cache; behind a proxy the client is X-Forwarded-For's.

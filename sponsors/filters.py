@@ -1,14 +1,19 @@
-"""The merchant list's filters (and the export's: it exports what the list shows)."""
+"""The merchant and visit lists' filters (and the exports': a file holds what the list shows)."""
+
+from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import Member
+from outreach.listing import Column, IdFilter
+from outreach.models import Member, Semester
+from outreach.permissions import sees_whole_department
 
 from . import queries
-from .models import Industry, Merchant, MerchantKind, Stage, Tag, VettingStatus
+from .models import Industry, Merchant, MerchantKind, Stage, Tag, VettingStatus, Visit, VisitPurpose
 
 SORTS = {
     "name": "name",
@@ -97,3 +102,64 @@ class MerchantFilter(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return False
         return any(value for key, value in self.form.cleaned_data.items() if key not in ("q", "sort"))
+
+
+class VisitFilter(django_filters.FilterSet):
+    """The visit list: by member, week, merchant and purpose. Officers see the visits they made."""
+
+    q = django_filters.CharFilter(label=_("搜索商家"), field_name="merchant__name", lookup_expr="icontains")
+    member = django_filters.ModelChoiceFilter(
+        label=_("拜访人"), queryset=_active_members, empty_label=_("全部部员"), method="filter_member"
+    )
+    week = django_filters.DateFilter(label=_("所在周(任一天)"), method="filter_week")
+    merchant = IdFilter(label=_("商家"), field_name="merchant_id")
+    purpose = django_filters.ChoiceFilter(label=_("目的"), choices=VisitPurpose.choices, empty_label=_("全部目的"))
+    semester = django_filters.ModelChoiceFilter(
+        label=_("学期"), queryset=Semester.objects.all(), empty_label=_("全部学期"), method="filter_semester"
+    )
+
+    class Meta:
+        model = Visit
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        kwargs.setdefault("queryset", queries.visits_for_list())
+        super().__init__(data, *args, request=request, **kwargs)
+        if request is not None and not sees_whole_department(request.user):
+            self.queryset = self.queryset.filter(
+                pk__in=Visit.members.through.objects.filter(member=request.member).values("visit_id")
+            )
+            self.filters.pop("member")
+
+    def filter_member(self, queryset, name, value):
+        # A subquery, not a join: a visit made by three members stays one row.
+        return queryset.filter(pk__in=Visit.members.through.objects.filter(member=value).values("visit_id"))
+
+    def filter_week(self, queryset, name, value):
+        start = timezone.make_aware(datetime.combine(value - timedelta(days=value.weekday()), time.min))
+        return queryset.filter(visited_at__gte=start, visited_at__lt=start + timedelta(days=7))
+
+    def filter_semester(self, queryset, name, value):
+        start = timezone.make_aware(datetime.combine(value.start_date, time.min))
+        end = timezone.make_aware(datetime.combine(value.end_date + timedelta(days=1), time.min))
+        return queryset.filter(visited_at__gte=start, visited_at__lt=end)
+
+    @property
+    def qs(self):
+        return super().qs.order_by("-visited_at", "-pk")
+
+    @property
+    def narrowed(self) -> bool:
+        if not self.is_bound or not self.form.is_valid():
+            return False
+        return any(value for key, value in self.form.cleaned_data.items() if key != "q")
+
+    columns = [
+        Column(_("拜访时间"), lambda v: timezone.localtime(v.visited_at).replace(tzinfo=None)),
+        Column(_("商家"), lambda v: v.merchant.name),
+        Column(_("拜访人"), lambda v: "、".join(m.display_name for m in v.members.all())),
+        Column(_("方式"), lambda v: v.get_method_display()),
+        Column(_("目的"), lambda v: v.get_purpose_display()),
+        Column(_("结果"), lambda v: v.get_outcome_display()),
+        Column(_("记录"), lambda v: v.notes),
+    ]

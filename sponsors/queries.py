@@ -325,3 +325,7 @@ def digest_week_visits(monday: date):
         DigestItem(_("%(name)s：拜访 %(count)d 次") % {"name": m.display_name, "count": counts.get(m.pk, 0)})
         for m in members.order_by("display_name")
     ]
+
+
+def visits_for_list() -> QuerySet[Visit]:
+    return Visit.objects.select_related("merchant", "created_by").prefetch_related("members")

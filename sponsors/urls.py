@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/followups/new/", views.followup_create_view, name="followup-create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),
+    path("visits/", views.visit_list, name="visit-list"),
     path("visits/new/", views.visit_create, name="visit-create"),
     path("visits/<int:pk>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit-edit"),

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outreach import roles
+from outreach.listing import render_list
 from outreach.locking import StaleObjectError, stale_changes
 from outreach.models import Member
 
 from . import excel, permissions, queries
-from .filters import MerchantFilter
+from .filters import MerchantFilter, VisitFilter
 from .forms import (
     ContactForm,
     FollowUpForm,
@@ -482,3 +483,10 @@ def merchant_import_confirm(request: HttpRequest) -> HttpResponse:
             _("另有 %(count)d 行未导入，请在预览中查看原因。") % {"count": len(result.rejected) - IMPORT_REJECTS_SHOWN},
         )
     return redirect("sponsors:merchant-list")
+
+
+@require_GET
+def visit_list(request: HttpRequest) -> HttpResponse:
+    permissions.require_member(request)
+    visits = VisitFilter(request.GET or None, request=request)
+    return render_list(request, visits, "sponsors/visit_list.html", name="visits", columns=visits.columns)

@@ -3,12 +3,13 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import dashboard, views
 
 app_name = "outreach"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="outreach:member-list"), name="index"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("members/", views.member_list, name="member-list"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),

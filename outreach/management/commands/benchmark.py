@@ -159,6 +159,12 @@ class Command(BaseCommand):
             ("member page", "outreach:member-detail", [minister.pk]),
             ("score ranking", "outreach:score-ranking", []),
             ("experience library", "outreach:experience-list", []),
+            ("dashboard", "outreach:dashboard", []),
+            ("contracts", "events:contract-list", []),
+            ("deliverables", "events:deliverable-list", []),
+            ("payments", "events:payment-list", []),
+            ("visits", "sponsors:visit-list", []),
+            ("applications", "jobs:application-list", []),
         ]
         pages += self._first_object_pages()
         for label, name, args, *query in pages:
