@@ -214,3 +214,14 @@ class HandoverForm(forms.Form):
         if data.get("from_member") and data.get("from_member") == data.get("to_member"):
             raise forms.ValidationError(_("交接双方不能是同一个人。"))
         return data
+
+
+class SemesterSummaryForm(forms.Form):
+    """The minister's foreword and closing words of the semester work summary."""
+
+    foreword = forms.CharField(
+        label=_("前言"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+    )
+    closing = forms.CharField(
+        label=_("结束语"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+    )

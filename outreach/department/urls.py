@@ -35,4 +35,6 @@ urlpatterns = [
     path("scores/rules/", views.score_rule_list, name="score-rules"),
     path("handover/", views.handover, name="handover"),
     path("inter-school/", views.interschool, name="interschool"),
+    path("summary/", views.semester_summary, name="semester-summary"),
+    path("summary/pdf/", views.semester_summary_pdf, name="semester-summary-pdf"),
 ]
