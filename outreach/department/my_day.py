@@ -55,19 +55,16 @@ def _capped(queryset, limit: int = HOME_LIST_LIMIT) -> Capped:
 class MyDay:
     today: date
     semester: Semester
-    followups: Capped
-    deliverables: Capped
-    screening: Capped
+    # None where the list is not the member's to work on (the advisor's follow-ups, say).
+    followups: Capped | None
+    deliverables: Capped | None
+    screening: Capped | None
     approvals: Capped | None
-    quiet_merchants: Capped
+    quiet_merchants: Capped | None
     quiet_days: int
     score: "scoring.ScoreCard | None"
     scored_members: int
     figures: KeyFigures
-
-    @property
-    def nothing_to_do(self) -> bool:
-        return not (self.followups or self.deliverables or self.screening or self.approvals)
 
 
 def followups_due(member: Member, today: date) -> Capped:
@@ -159,14 +156,16 @@ def my_score(member: Member, semester: Semester) -> tuple["scoring.ScoreCard | N
 def my_day(member: Member, semester: Semester, today: date | None = None) -> MyDay:
     today = today or timezone.localdate()
     score, scored = my_score(member, semester)
+    # The advisor reads and signs off; follow-ups, deliverables and screening are never theirs.
+    writer = roles.can_write(member.user)
     return MyDay(
         today=today,
         semester=semester,
-        followups=followups_due(member, today),
-        deliverables=deliverables_open(member),
-        screening=postings_to_screen(member),
+        followups=followups_due(member, today) if writer else None,
+        deliverables=deliverables_open(member) if writer else None,
+        screening=postings_to_screen(member) if writer else None,
         approvals=contracts_to_approve(member),
-        quiet_merchants=merchants_gone_quiet(member),
+        quiet_merchants=merchants_gone_quiet(member) if writer else None,
         quiet_days=QUIET_MERCHANT_DAYS,
         score=score,
         scored_members=scored,

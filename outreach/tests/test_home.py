@@ -136,7 +136,11 @@ def test_the_minister_sees_contracts_waiting_for_approval_and_the_advisor_only_l
 
     minister_box = section(client_for(minister).get("/").content.decode(), "my-approvals")
     assert small.number in minister_box and large.number in minister_box and draft.number not in minister_box
-    advisor_box = section(client_for(advisor).get("/").content.decode(), "my-approvals")
+    advisor_html = client_for(advisor).get("/").content.decode()
+    advisor_box = section(advisor_html, "my-approvals")
+    # The advisor follows up, delivers and screens nothing: those boxes are not on the page.
+    for box in ["my-followups", "my-deliverables", "my-screening", "my-quiet-merchants"]:
+        assert box not in advisor_html
     # 4,000 cash + 2,000 in kind is above the 5,000 sign-off line; 3,000 is not.
     assert large.number in advisor_box and small.number not in advisor_box
     assert "my-approvals" not in client_for(vice_minister).get("/").content.decode()
