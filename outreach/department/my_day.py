@@ -83,6 +83,7 @@ def deliverables_open(member: Member) -> Capped:
     return _capped(
         Deliverable.objects.open()
         .filter(owner=member)
+        .exclude(contract__status=ContractStatus.TERMINATED)
         .select_related("clause", "contract__merchant", "contract__event")
         .annotate(
             waiting_on_me=Case(When(status=DeliverableStatus.OPEN, then=0), default=1, output_field=IntegerField())

@@ -13,8 +13,17 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.models import SIGNED_STATUSES, Contract, ContractInKind, Deliverable, DeliverableStatus, Event, EventStatus
-from events.models import Payment as ContractPayment
+from events.models import (
+    SIGNED_STATUSES,
+    Contract,
+    ContractInKind,
+    ContractStatus,
+    Deliverable,
+    DeliverableStatus,
+    Event,
+    EventStatus,
+    Payment,
+)
 from jobs.models import Application, Outcome, Posting, PostingStatus, admission_rate
 from sponsors.models import FollowUp, Merchant, Stage, StageChange, VettingStatus, Visit
 
@@ -74,7 +83,7 @@ def key_figures(semester: Semester) -> KeyFigures:
     events = _semester_events(semester).exclude(status=EventStatus.CANCELLED)
     target = events.aggregate(total=Sum("sponsorship_target"))["total"] or ZERO
     received = (
-        ContractPayment.objects.filter(
+        Payment.objects.filter(
             contract__event__in=events, contract__status__in=SIGNED_STATUSES, received_on__isnull=False
         ).aggregate(total=Sum("amount"))["total"]
         or ZERO
@@ -215,7 +224,7 @@ def _event_lines(semester: Semester) -> list[EventLine]:
     for contract in signed.select_related("merchant").order_by("signed_on", "pk"):
         lines[contract.event_id].sponsors.append(contract)
     money = (
-        ContractPayment.objects.filter(contract__in=signed)
+        Payment.objects.filter(contract__in=signed)
         .values("contract__event_id")
         .annotate(received=Sum("amount", filter=Q(received_on__isnull=False)), promised=Sum("amount"))
     )
@@ -312,6 +321,7 @@ def _problems(semester: Semester, employers: list[EmployerLine]) -> Problems:
     last_day = min(timezone.localdate() - timedelta(days=1), semester.end_date)
     overdue = list(
         Deliverable.objects.filter(status=DeliverableStatus.OPEN, due_on__range=(start, last_day))
+        .exclude(contract__status=ContractStatus.TERMINATED)
         .select_related("contract__merchant", "contract__event", "owner", "clause")
         .order_by("due_on", "pk")
     )

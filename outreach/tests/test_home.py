@@ -211,3 +211,12 @@ def test_the_home_page_has_a_fixed_number_of_queries_for_each_role(
     assert len(second.captured_queries) == len(first.captured_queries)
     if role == "officer":
         assert html.count("逾期回访") == my_day.HOME_LIST_LIMIT
+
+
+def test_deliverables_of_a_terminated_contract_are_off_the_list(client_for, officer, minister):
+    SemesterFactory()
+    event = EventFactory(title="被取消的晚会")
+    contract = make_signed_contract(minister=minister, owner=officer, event=event, clauses=1)
+    assert "被取消的晚会" in section(client_for(officer).get("/").content.decode(), "my-deliverables")
+    event_services.contract_terminate(contract=contract, reason="商家撤资")
+    assert "被取消的晚会" not in section(client_for(officer).get("/").content.decode(), "my-deliverables")

@@ -159,6 +159,8 @@ class Command(BaseCommand):
             ("member page", "outreach:member-detail", [minister.pk]),
             ("score ranking", "outreach:score-ranking", []),
             ("experience library", "outreach:experience-list", []),
+            ("semester work summary", "outreach:semester-summary", []),
+            ("semester work summary PDF", "outreach:semester-summary-pdf", []),
         ]
         pages += self._first_object_pages()
         for label, name, args, *query in pages:
