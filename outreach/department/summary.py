@@ -42,6 +42,9 @@ LOW_ADMISSION_RATE = 0.3
 HIGHLIGHT_METRICS = ["visit", "contract_signed", "deliverable_verified", "application_screened", "experience_shared"]
 
 BEST_SHARES = 5
+# A summary names the first problems of each kind and counts the rest: a document that
+# lists a thousand lost merchants helps nobody.
+PROBLEM_LIST_LIMIT = 20
 TOP_MEMBERS = 5
 
 
@@ -178,9 +181,12 @@ class Overview:
 
 @dataclass
 class Problems:
+    # The first PROBLEM_LIST_LIMIT of each list, and how many there are in all.
     overdue_deliverables: list[Deliverable]
+    overdue_deliverable_total: int
     overdue_followups: list[dict]
     merchants_lost: list[StageChange]
+    merchants_lost_total: int
     low_admission: list[EmployerLine]
 
     @property
@@ -316,10 +322,10 @@ def _member_scores(semester: Semester) -> tuple[list, list[Highlight]]:
 
 def _problems(semester: Semester, employers: list[EmployerLine]) -> Problems:
     """What is still open: overdue deliverables and follow-ups due in the semester, merchants
-    lost during it, employers with a low admission rate. Three queries."""
+    lost during it, employers with a low admission rate. Five queries."""
     start = semester.start_date
     last_day = min(timezone.localdate() - timedelta(days=1), semester.end_date)
-    overdue = list(
+    overdue = (
         Deliverable.objects.filter(status=DeliverableStatus.OPEN, due_on__range=(start, last_day))
         .exclude(contract__status=ContractStatus.TERMINATED)
         .select_related("contract__merchant", "contract__event", "owner", "clause")
@@ -332,20 +338,22 @@ def _problems(semester: Semester, employers: list[EmployerLine]) -> Problems:
         .annotate(n=Count("pk"))
         .order_by("-n", "owner__display_name")
     )
-    lost = list(
+    lost = (
         StageChange.objects.filter(to_stage=Stage.LOST, created_at__range=_bounds(start, semester.end_date))
         .select_related("merchant", "changed_by")
         .order_by("created_at", "pk")
     )
     return Problems(
-        overdue_deliverables=overdue,
+        overdue_deliverables=list(overdue[:PROBLEM_LIST_LIMIT]),
+        overdue_deliverable_total=overdue.count(),
         overdue_followups=followups,
-        merchants_lost=lost,
+        merchants_lost=list(lost[:PROBLEM_LIST_LIMIT]),
+        merchants_lost_total=lost.values("merchant").distinct().count(),
         low_admission=[line for line in employers if line.is_low],
     )
 
 
-def _overview(semester, events, employers, training, meetings, shares_count, lost) -> Overview:
+def _overview(semester, events, employers, training, meetings, shares_count, merchants_lost) -> Overview:
     start, end = semester.start_date, semester.end_date
     live = [line for line in events if line.event.status != EventStatus.CANCELLED]
     contracts = Contract.objects.filter(signed_on__range=(start, end), status__in=SIGNED_STATUSES).count()
@@ -365,7 +373,7 @@ def _overview(semester, events, employers, training, meetings, shares_count, los
         target=sum((line.event.sponsorship_target for line in live), ZERO),
         visits=visits,
         merchants_signed=signed,
-        merchants_lost=len({change.merchant_id for change in lost}),
+        merchants_lost=merchants_lost,
         postings=sum(line.postings for line in employers),
         applications=sum(line.applied for line in employers),
         sent=sum(line.sent for line in employers),
@@ -422,7 +430,7 @@ def semester_summary(semester: Semester) -> WorkSummary:
     for session in training:
         counted = session.present + session.late + session.absent
         session.attendance_percent = round(100 * (session.present + session.late) / counted) if counted else None
-    overview = _overview(semester, events, employers, training, meetings, shares_count, problems.merchants_lost)
+    overview = _overview(semester, events, employers, training, meetings, shares_count, problems.merchants_lost_total)
     return WorkSummary(
         semester=semester,
         words=words,

@@ -244,3 +244,15 @@ def test_markup_in_names_prints_as_text_in_the_pdf(client_for, minister, tmp_pat
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
     assert "<b>晚会</b>&" in text.stdout
+
+
+def test_a_long_list_of_problems_is_cut_but_counted_in_full(client_for, minister, officer):
+    SemesterFactory()
+    for i in range(summary.PROBLEM_LIST_LIMIT + 5):
+        StageChangeFactory(merchant=MerchantFactory(name=f"流失商家{i:02d}"), to_stage=Stage.LOST, changed_by=officer)
+    work = summary.semester_summary(SemesterFactory())
+    assert len(work.problems.merchants_lost) == summary.PROBLEM_LIST_LIMIT
+    assert work.problems.merchants_lost_total == work.overview.merchants_lost == summary.PROBLEM_LIST_LIMIT + 5
+    problems = section(client_for(minister).get(PAGE).content.decode(), "problems")
+    assert f"流失的商家（{summary.PROBLEM_LIST_LIMIT + 5} 家）" in problems
+    assert f"以上为最早的 {summary.PROBLEM_LIST_LIMIT} 次流失。" in problems
