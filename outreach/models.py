@@ -666,3 +666,27 @@ class ChatMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SemesterSummary(TimeStampedModel):
+    """The minister's own words in a semester's work summary (学期工作总结); the rest of the
+    summary is computed from the record every time it is shown."""
+
+    semester = models.OneToOneField(
+        Semester, on_delete=models.CASCADE, related_name="work_summary", verbose_name=_("学期")
+    )
+    foreword = models.TextField(_("前言"), blank=True)
+    closing = models.TextField(_("结束语"), blank=True)
+    updated_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("撰写人")
+    )
+
+    class Meta:
+        verbose_name = _("学期工作总结")
+        verbose_name_plural = _("学期工作总结")
+
+    def __str__(self) -> str:
+        return str(self.semester)
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:semester-summary") + f"?semester={self.semester_id}"

@@ -5,11 +5,13 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from . import views
+from .department import views as department_views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page shows each member's day from every app: it lives in the department layer.
+    path("", department_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read/", views.notification_read, name="notification-read"),

@@ -24,13 +24,6 @@ from .uploads import serve_upload
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    member = require_member(request)
-    recent = Notification.objects.for_member(member).unread()[:5]
-    return render(request, "outreach/home.html", {"member": member, "recent_notifications": recent})
-
-
-@require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     member = require_member(request)
     page = Paginator(Notification.objects.for_member(member), 30).get_page(request.GET.get("page"))

@@ -268,3 +268,14 @@ class GroupChatForm(forms.ModelForm):
         if cleaned.get("active") and not cleaned.get("webhook_url"):
             self.add_error("webhook_url", _("启用工作群前请填写机器人 Webhook 地址。"))
         return cleaned
+
+
+class SemesterSummaryForm(forms.Form):
+    """The minister's foreword and closing words of the semester work summary."""
+
+    foreword = forms.CharField(
+        label=_("前言"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+    )
+    closing = forms.CharField(
+        label=_("结束语"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+    )

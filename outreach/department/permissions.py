@@ -25,3 +25,15 @@ def get_member_for_score(request: HttpRequest, pk: int) -> Member:
     if not may_see_score_of(request, member):
         raise PermissionDenied(_("干事只能查看自己的评分明细。"))
     return member
+
+
+def may_read_summary(user) -> bool:
+    """The semester work summary is for the department's leaders and the advisor."""
+    return roles.is_leader(user) or roles.has_role(user, roles.Role.ADVISOR)
+
+
+def require_summary_reader(request: HttpRequest) -> Member:
+    member = require_member(request)
+    if not may_read_summary(request.user):
+        raise PermissionDenied(_("只有部长、副部长和指导老师可以查看学期工作总结。"))
+    return member

@@ -25,6 +25,7 @@ from ..models import (
     ScoreAdjustment,
     ScoreRule,
     Semester,
+    SemesterSummary,
     Submission,
     Team,
     TrainingAttendance,
@@ -508,3 +509,19 @@ def reminder_rules_save(*, rule_forms, chat_form) -> int:
         chat.save()
         changed += 1
     return changed
+
+
+# --- Semester work summary
+
+
+def semester_summary_save(*, semester: Semester, foreword: str, closing: str, by: Member) -> SemesterSummary:
+    """The minister writes the summary's foreword and closing words; everyone else reads them."""
+    if not roles.is_minister(by.user):
+        raise PermissionDenied(_("只有部长可以撰写学期工作总结的前言和结束语。"))
+    summary = SemesterSummary.objects.filter(semester=semester).first() or SemesterSummary(semester=semester)
+    summary.foreword = foreword.strip()
+    summary.closing = closing.strip()
+    summary.updated_by = by
+    summary.full_clean()
+    summary.save()
+    return summary

@@ -37,4 +37,6 @@ urlpatterns = [
     path("reminders/", views.reminder_settings, name="reminder-settings"),
     path("handover/", views.handover, name="handover"),
     path("inter-school/", views.interschool, name="interschool"),
+    path("summary/", views.semester_summary, name="semester-summary"),
+    path("summary/pdf/", views.semester_summary_pdf, name="semester-summary-pdf"),
 ]

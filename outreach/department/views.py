@@ -1,6 +1,7 @@
 """The department's pages (issue 6): members, recruitment, training, meetings, experience
 library, assignments, scores, handover and inter-school."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from ..models import (
     GroupChat,
     Meeting,
     Member,
+    Notification,
     ReminderRule,
     ScoreRule,
     Semester,
@@ -24,7 +26,8 @@ from ..models import (
     Team,
     TrainingSession,
 )
-from . import queries, scoring, services
+from ..pdf import pdf_response, render_pdf
+from . import my_day, queries, scoring, services, summary
 from .forms import (
     AcceptForm,
     AssignmentForm,
@@ -42,16 +45,19 @@ from .forms import (
     ScoreAdjustmentForm,
     ScoreRuleForm,
     SemesterForm,
+    SemesterSummaryForm,
     SubmissionForm,
     TeamForm,
     TrainingSessionForm,
 )
 from .permissions import (
     get_member_for_score,
+    may_read_summary,
     may_see_score_of,
     require_leader,
     require_member,
     require_minister,
+    require_summary_reader,
     require_writer,
 )
 
@@ -553,3 +559,64 @@ def _handover_labels(moved: dict[str, int]):
 def interschool(request: HttpRequest) -> HttpResponse:
     require_member(request)
     return render(request, "outreach/interschool_list.html", {"organisations": queries.student_organisations()})
+
+
+# --- Home ("my day") and the semester work summary
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    member = require_member(request)
+    context = {
+        "member": member,
+        "day": my_day.my_day(member, services.semester_current()),
+        "recent_notifications": Notification.objects.for_member(member).unread()[:5],
+        "may_read_summary": may_read_summary(request.user),
+    }
+    return render(request, "outreach/home.html", context)
+
+
+def _summary_context(request: HttpRequest, semester: Semester, form: SemesterSummaryForm | None = None) -> dict:
+    work = summary.semester_summary(semester)
+    if form is None:
+        form = SemesterSummaryForm(initial={"foreword": work.foreword, "closing": work.closing})
+    return {
+        "semester": semester,
+        "semesters": Semester.objects.all(),
+        "work": work,
+        "form": form,
+        "may_edit": roles.is_minister(request.user),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def semester_summary(request: HttpRequest) -> HttpResponse:
+    require_summary_reader(request)
+    semester = _semester(request)
+    if request.method == "POST":
+        me = require_minister(request, _("只有部长可以撰写学期工作总结的前言和结束语。"))
+        form = SemesterSummaryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.semester_summary_save(semester=semester, by=me, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("前言和结束语已保存。"))
+                return redirect(f"{reverse('outreach:semester-summary')}?semester={semester.pk}")
+        return render(request, "outreach/semester_summary.html", _summary_context(request, semester, form), status=400)
+    return render(request, "outreach/semester_summary.html", _summary_context(request, semester))
+
+
+@require_GET
+def semester_summary_pdf(request: HttpRequest) -> HttpResponse:
+    require_summary_reader(request)
+    semester = _semester(request)
+    context = {
+        "semester": semester,
+        "work": summary.semester_summary(semester),
+        "union_name": settings.UNION_NAME,
+        "department_name": settings.DEPARTMENT_NAME,
+    }
+    pdf = render_pdf("outreach/pdf/semester_summary.html", context)
+    return pdf_response(pdf, _("%(semester)s工作总结.pdf") % {"semester": semester.name})

@@ -165,6 +165,8 @@ class Command(BaseCommand):
             ("payments", "events:payment-list", []),
             ("visits", "sponsors:visit-list", []),
             ("applications", "jobs:application-list", []),
+            ("semester work summary", "outreach:semester-summary", []),
+            ("semester work summary PDF", "outreach:semester-summary-pdf", []),
         ]
         pages += self._first_object_pages()
         for label, name, args, *query in pages:
