@@ -12,29 +12,13 @@ from outreach.phones import normalize_mobile
 from sponsors.models import Merchant
 
 from .models import Application, EmployerRating, Outcome, Posting, Season
+from .services import POSTING_FIELDS
 
 
 class PostingForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Posting
-        fields = [
-            "merchant",
-            "title",
-            "season",
-            "description",
-            "work_start",
-            "work_end",
-            "place",
-            "pay_amount",
-            "pay_unit",
-            "headcount",
-            "criteria",
-            "asks_gender",
-            "charges_no_fee",
-            "deadline",
-            "interview_at",
-            "interview_place",
-        ]
+        fields = list(POSTING_FIELDS)
         widgets = {
             "work_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "work_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
