@@ -298,6 +298,9 @@ def _ministers() -> list[Member]:
     return list(Member.objects.active().with_role(roles.Role.MINISTER).select_related("user"))
 
 
+# Atomic: the submission and its approvers' notifications land together or not at all (their
+# e-mails are queued after commit, and the sweep sends them if the broker is down).
+@transaction.atomic
 def contract_submit(*, contract: Contract, member: Member, expected_version: int | None = None) -> Contract:
     if contract.status != ContractStatus.DRAFT:
         raise ValidationError(_("只有草稿状态的合同可以提交审批。"))
