@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from events.tasks import send_fulfilment_reminders
 from events.tests.factories import make_signed_contract
-from outreach.models import Notification
+from outreach.models import Notification, ReminderKind, ReminderRule
 from outreach.tests.servers import celery_broker
+from sponsors.tasks import send_followup_reminders
+from sponsors.tests.factories import FollowUpFactory, MerchantFactory
 
 ROOT = Path(settings.BASE_DIR)
 LEASE_SECONDS = 8  # longer than a (slow) send takes, so a live worker's claim never runs out
@@ -43,6 +45,9 @@ class Processes:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "NOTIFICATION_LEASE_SECONDS": str(LEASE_SECONDS),
             "NOTIFICATION_SWEEP_SECONDS": "1",
+            # The workers run the production settings: without this, a run after 22:00 in
+            # Shanghai would (rightly) hold every mail until the morning.
+            "QUIET_HOURS": "off",
         }
         self.running: list[tuple[str, subprocess.Popen]] = []
 
@@ -155,6 +160,36 @@ def test_two_workers_and_the_scan_sent_twice_mail_each_overdue_item_once(private
         wait_for(lambda: len(subjects(mail_dir)) >= len(clauses), 120, "the workers did not mail every item")
         time.sleep(2 * LEASE_SECONDS + 2)  # long enough for a second copy to show up
     assert_each_mailed_once(mail_dir, clauses)
+
+
+def test_two_workers_and_the_follow_up_scan_sent_twice_mail_each_overdue_follow_up_once(
+    private_redis, tmp_path, officer
+):
+    # Follow-ups are e-mailed in the daily digest by default; the minister can have the overdue
+    # reminder mailed too (提醒设置), and then it must go out exactly once.
+    ReminderRule.objects.filter(kind=ReminderKind.FOLLOWUP_OVERDUE).update(email=True)
+    names = ["好邻居便利店", "李宁体育用品", "康师傅饮品"]
+    for name in names:
+        FollowUpFactory(
+            merchant=MerchantFactory(name=name), owner=officer, due_on=timezone.localdate() - timedelta(days=1)
+        )
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    with processes(tmp_path, private_redis.url, mail_dir) as start:
+        start.worker("first")
+        start.worker("second")
+        start.beat()
+        send_followup_reminders.apply_async()
+        send_followup_reminders.apply_async()
+        wait_for(lambda: len(subjects(mail_dir)) >= len(names), 120, "the workers did not mail every follow-up")
+        time.sleep(2 * LEASE_SECONDS + 2)  # long enough for a second copy to show up
+    overdue = [subject for subject in subjects(mail_dir) if "跟进已逾期" in subject]
+    for name in names:
+        assert sum(name in subject for subject in overdue) == 1, (name, overdue)
+    assert len(overdue) == len(names), overdue
+    notifications = Notification.objects.filter(key__startswith="followup-overdue:")
+    assert notifications.count() == len(names)
+    assert not notifications.filter(sent_at=None).exists()
 
 
 def test_a_worker_killed_inside_send_mail_and_restarted_loses_no_mail(private_redis, tmp_path, officer, minister):
