@@ -217,8 +217,9 @@ def test_pages_keep_working_under_the_content_security_policy(desktop_page, live
     page.locator("form[data-confirm] button").click()
     page.wait_for_timeout(300)
     assert signed.merchant.contacts.filter(pk=contact.pk).exists()  # dismissed: nothing deleted
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state()
+    # The switch submits itself (app.js, no inline handler): wait for the page it loads.
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
     assert page.locator("html").get_attribute("lang") == "en"
 
 
