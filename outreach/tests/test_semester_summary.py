@@ -111,10 +111,15 @@ def record(officer, minister):
     EventFactory(title="迎新晚会", starts_on=today + 10 * DAY, sponsorship_target=Decimal("8000"))
     EventFactory(title="上学期的活动", starts_on=semester.start_date - 30 * DAY)
     sponsor = MerchantFactory(name="李宁专卖店(光谷店)")
-    contract = make_signed_contract(minister=minister, owner=officer, event=volleyball, merchant=sponsor)
-    payment = event_services.payment_add(contract=contract, amount=Decimal("1500"), due_on=today)
+    contract = make_signed_contract(
+        minister=minister,
+        owner=officer,
+        event=volleyball,
+        merchant=sponsor,
+        instalments=[(1500, today), (1500, today + 20 * DAY)],
+    )
+    payment = contract.payments.get(due_on=today)
     event_services.payment_receive(payment=payment)
-    event_services.payment_add(contract=contract, amount=Decimal("1500"), due_on=today + 20 * DAY)
     first = contract.deliverables.order_by("pk").first()
     event_services.deliverable_complete(deliverable=first, member=officer, note="已挂好", images=[png_upload()])
     event_services.deliverable_verify(deliverable=first, member=minister)
