@@ -108,14 +108,12 @@ def test_blacklisting_tells_the_minister_of_each_signed_contract_and_the_ministe
     assert not Notification.objects.filter(recipient=minister, resolved_at__isnull=True).exists()
 
 
-def test_the_contract_page_flags_a_signed_contract_and_the_minister_keeps_it_with_a_note(
-    client_for, officer, minister
-):
+def test_the_contract_page_flags_a_signed_contract_and_the_minister_keeps_it_with_a_note(client_for, officer, minister):
     contract = make_signed_contract(owner=officer, minister=minister, clauses=1)
     blacklist(contract.merchant, minister)
     page = client_for(officer).get(contract.get_absolute_url()).content.decode()
     assert "已签署合同的赞助方" in page and "请部长决定" in page
-    assert 'action="/events/contracts/%d/keep/"' % contract.pk not in page  # the officer does not decide
+    assert reverse("events:contract-keep", args=[contract.pk]) not in page  # the officer does not decide
 
     client = client_for(minister)
     page = client.get(contract.get_absolute_url()).content.decode()

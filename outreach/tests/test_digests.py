@@ -1,5 +1,4 @@
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core import mail
