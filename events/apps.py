@@ -13,6 +13,12 @@ class EventsConfig(AppConfig):
         from . import queries, services
 
         register_source(queries.timeline_entries)
+
+        from sponsors.blacklisting import Consequence, register_consequence
+
+        register_consequence(
+            Consequence(on_blacklist=services.contracts_on_blacklist, business=queries.business_in_progress)
+        )
         register_metric(Metric(code="contract_signed", label=_("签约合同"), count=queries.contracts_signed_per_member))
         register_metric(
             Metric(code="deliverable_verified", label=_("落实事项"), count=queries.deliverables_verified_per_member)

@@ -343,6 +343,9 @@ def seed(stdout=None) -> None:
         )
         services.contract_clause_add(contract=contract, benefit=booth)
         services.contract_in_kind_add(contract=contract, description="冰红茶", quantity="50 箱", value=Decimal("1500"))
+        # Half on signing, half after the gala: the plan adds up to the cash, so it may be submitted.
+        services.payment_add(contract=contract, amount=Decimal("2500"), due_on=gala.starts_on - timedelta(days=14))
+        services.payment_add(contract=contract, amount=Decimal("2500"), due_on=gala.starts_on + timedelta(days=7))
         services.contract_submit(contract=contract, member=liu)
         created_contracts += 1
     _material(

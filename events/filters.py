@@ -216,5 +216,6 @@ class PaymentFilter(ScopedFilterSet):
         Column(_("金额(元)"), lambda p: p.amount),
         Column(_("应付日期"), lambda p: p.due_on),
         Column(_("到账日期"), lambda p: p.received_on),
+        Column(_("实收金额(元)"), lambda p: p.received_amount),
         Column(_("备注"), lambda p: p.note),
     ]

@@ -200,6 +200,17 @@ class PaymentForm(_Form, forms.ModelForm):
         widgets = {"due_on": DATE}
 
 
+class ReceiveForm(forms.Form):
+    """The amount that actually arrived, and when (the contract page's inline form)."""
+
+    received_amount = forms.DecimalField(label=_("实收金额(元)"), min_value=0.01, max_digits=12, decimal_places=2)
+    received_on = forms.DateField(label=_("到账日期"), required=False, widget=DATE)
+
+
+class BlacklistKeepForm(forms.Form):
+    note = forms.CharField(label=_("保留说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class MaterialForm(_Form, forms.ModelForm):
     class Meta:
         model = Material

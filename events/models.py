@@ -272,6 +272,8 @@ class ContractStatus(models.TextChoices):
 
 
 SIGNED_STATUSES = (ContractStatus.SIGNED, ContractStatus.IN_FULFILMENT, ContractStatus.FULFILLED)
+UNSIGNED_STATUSES = (ContractStatus.DRAFT, ContractStatus.SUBMITTED, ContractStatus.APPROVED)
+OPEN_PROPOSAL_STATUSES = (ProposalStatus.DRAFT, ProposalStatus.SENT)
 
 
 class ContractCounter(models.Model):
@@ -339,6 +341,12 @@ class Contract(Versioned, TimeStampedModel):
     )
     signed_scan = models.FileField(_("签署扫描件"), upload_to=private_upload, blank=True)
     termination_reason = models.TextField(_("终止原因"), blank=True)
+    # A signed contract whose merchant was blacklisted afterwards: the minister kept it, and why.
+    blacklist_note = models.TextField(_("黑名单后保留说明"), blank=True)
+    blacklist_kept_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("决定保留")
+    )
+    blacklist_kept_at = models.DateTimeField(_("保留时间"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = ContractQuerySet.as_manager()
@@ -363,6 +371,20 @@ class Contract(Versioned, TimeStampedModel):
     def is_frozen(self) -> bool:
         """Only a draft changes: once submitted, what the approvers saw is what gets signed."""
         return self.status != ContractStatus.DRAFT
+
+    @property
+    def blacklist_state(self) -> str:
+        """What the merchant's blacklisting means for this contract: "" (nothing), "blocked"
+        (not yet signed: no submit, approval, signature or payment), "flagged" (signed: the
+        minister must terminate or keep it) or "kept" (the minister kept it, with a note)."""
+        merchant = self.merchant
+        if not merchant.is_blacklisted or self.status in (ContractStatus.FULFILLED, ContractStatus.TERMINATED):
+            return ""
+        if self.status in UNSIGNED_STATUSES:
+            return "blocked"
+        if self.blacklist_kept_at and (merchant.vetted_at is None or self.blacklist_kept_at >= merchant.vetted_at):
+            return "kept"
+        return "flagged"
 
 
 class ContractInKind(TimeStampedModel):
@@ -522,6 +544,7 @@ class Payment(TimeStampedModel):
     amount = models.DecimalField(_("金额(元)"), **MONEY)
     due_on = models.DateField(_("应付日期"))
     received_on = models.DateField(_("到账日期"), null=True, blank=True)
+    received_amount = models.DecimalField(_("实收金额(元)"), null=True, blank=True, **MONEY)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     history = HistoricalRecords()
@@ -533,6 +556,13 @@ class Payment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.contract.number} {self.amount}"
+
+    @property
+    def shortfall(self) -> Decimal:
+        """How much less than the instalment arrived (0 when it all did, or nothing yet)."""
+        if self.received_amount is None:
+            return Decimal("0")
+        return max(self.amount - self.received_amount, Decimal("0"))
 
 
 class MaterialSource(models.TextChoices):

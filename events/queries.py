@@ -29,6 +29,7 @@ from sponsors.models import Merchant
 from sponsors.timeline import TimelineEntry
 
 from .models import (
+    OPEN_PROPOSAL_STATUSES,
     SIGNED_STATUSES,
     Benefit,
     BenefitApproval,
@@ -77,7 +78,7 @@ def money_raised(event: Event) -> MoneyRaised:
     """Received cash and the in-kind value of signed contracts, counted separately."""
     signed = Contract.objects.filter(event=event, status__in=SIGNED_STATUSES)
     cash = Payment.objects.filter(contract__in=signed).aggregate(
-        received=Sum("amount", filter=Q(received_on__isnull=False)), promised=Sum("amount")
+        received=Sum("received_amount", filter=Q(received_on__isnull=False)), promised=Sum("amount")
     )
     in_kind = ContractInKind.objects.filter(contract__in=signed).aggregate(total=Sum("value"))["total"]
     return MoneyRaised(
@@ -146,6 +147,21 @@ def contract_for_detail(pk: int) -> Contract:
         )
         .get(pk=pk)
     )
+
+
+def payments_gap(contract: Contract) -> str:
+    """While a contract is a draft: how far its instalments are from its cash amount, in words
+    ("" when they add up). Reads the prefetched payments."""
+    if contract.status != ContractStatus.DRAFT:
+        return ""
+    total = sum((payment.amount for payment in contract.payments.all()), Decimal("0"))
+    if total == contract.cash_amount:
+        return ""
+    return _("付款计划合计 %(total)s，与现金赞助 %(cash)s 相差 %(diff)s：补足后才能提交审批。") % {
+        "total": format_cny(total),
+        "cash": format_cny(contract.cash_amount),
+        "diff": format_cny(abs(contract.cash_amount - total)),
+    }
 
 
 def fulfilment_summary(contract: Contract) -> dict[str, int]:
@@ -229,12 +245,54 @@ def timeline_entries(merchant) -> list[TimelineEntry]:
             TimelineEntry(
                 when=_aware(payment.received_on),
                 kind="payment",
-                title=_("赞助款到账 %(amount)s") % {"amount": format_cny(payment.amount)},
+                title=_("赞助款到账 %(amount)s") % {"amount": format_cny(payment.received_amount or payment.amount)},
                 url=payment.contract.get_absolute_url(),
                 detail=payment.contract.number,
             )
         )
     return entries
+
+
+def business_in_progress(merchant) -> list:
+    """For a blacklisted merchant's page: its contracts and open proposals, and what the
+    blacklist did to each (two queries)."""
+    from sponsors.blacklisting import BusinessItem
+
+    items = []
+    contracts = (
+        Contract.objects.filter(merchant=merchant)
+        .exclude(status__in=[ContractStatus.FULFILLED, ContractStatus.TERMINATED])
+        .select_related("merchant", "blacklist_kept_by")
+        .order_by("number")
+    )
+    for contract in contracts:
+        state = contract.blacklist_state
+        if state == "blocked":
+            text = _("%(status)s，已冻结：不能提交、审批、签署或登记付款") % {"status": contract.get_status_display()}
+        elif state == "kept":
+            text = _("已签署，部长%(who)s决定保留：%(note)s") % {
+                "who": contract.blacklist_kept_by or "—",
+                "note": contract.blacklist_note,
+            }
+        else:
+            text = _("已签署，待部长决定终止或保留")
+        items.append(
+            BusinessItem(
+                title=_("赞助合同 %(number)s") % {"number": contract.number},
+                url=contract.get_absolute_url(),
+                state=text,
+                needs_decision=state == "flagged",
+            )
+        )
+    for proposal in Proposal.objects.filter(merchant=merchant, status__in=OPEN_PROPOSAL_STATUSES).order_by("pk"):
+        items.append(
+            BusinessItem(
+                title=_("赞助方案书：%(title)s") % {"title": proposal.title},
+                url=proposal.get_absolute_url(),
+                state=_("%(status)s，已冻结：不能再添加级别、发送或接受") % {"status": proposal.get_status_display()},
+            )
+        )
+    return items
 
 
 def contracts_signed_per_member(start: date, end: date) -> dict[int, int]:
@@ -258,6 +316,9 @@ def deliverables_verified_per_member(start: date, end: date) -> dict[int, int]:
 
 HISTORY_FIELDS = [
     "status",
+    "approved_by",
+    "advisor_signed_off_by",
+    "blacklist_note",
     "cash_amount",
     "payment_terms",
     "breach_terms",
@@ -379,7 +440,7 @@ def digest_money_received(monday: date):
     from outreach.digests import DigestItem
 
     week = Payment.objects.filter(received_on__gte=monday - timedelta(days=7), received_on__lt=monday)
-    total = week.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    total = week.aggregate(total=Sum("received_amount"))["total"] or Decimal("0")
     return [DigestItem(_("上周到账 %(total)s，共 %(count)d 笔") % {"total": format_cny(total), "count": week.count()})]
 
 
@@ -423,7 +484,7 @@ def contract_submitted_at():
 def contracts_for_list() -> QuerySet[Contract]:
     return Contract.objects.select_related("event", "merchant", "merchant__industry", "owner").annotate(
         in_kind_total=_per_contract_sum(ContractInKind, "value"),
-        cash_received=_per_contract_sum(Payment, "amount", received_on__isnull=False),
+        cash_received=_per_contract_sum(Payment, "received_amount", received_on__isnull=False),
         submitted_at=contract_submitted_at(),
     )
 

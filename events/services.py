@@ -8,18 +8,22 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach import roles
 from outreach.locking import StaleObjectError, save_changed
 from outreach.models import Member, ReminderKind
+from outreach.money import format_cny
 from outreach.reminders import in_department_language, overdue_round, remind, rule_for
 from outreach.services import notifications_resolve, notify
-from sponsors.models import Merchant
+from sponsors.models import Merchant, Stage, VettingStatus
+from sponsors.services import merchant_change_stage
 
 from .models import (
+    OPEN_PROPOSAL_STATUSES,
+    UNSIGNED_STATUSES,
     Amendment,
     Benefit,
     BenefitApproval,
@@ -49,11 +53,70 @@ def _save(obj):
     return obj
 
 
-def _check_merchant(merchant: Merchant | None) -> None:
-    if merchant is not None and not Merchant.objects.eligible_for_business().filter(pk=merchant.pk).exists():
+def _blacklisted(merchant_id: int | None) -> Merchant | None:
+    """The merchant as it is now in the database, if it is blacklisted (a page or a contract
+    loaded a minute ago may still hold it as it was)."""
+    if merchant_id is None:
+        return None
+    return Merchant.objects.filter(pk=merchant_id, vetting_status=VettingStatus.BLACKLISTED).first()
+
+
+def blacklist_reason(merchant: Merchant) -> str:
+    """Why it was blacklisted, in words: "传销：收取学生押金"."""
+    return "：".join(filter(None, [str(merchant.get_blacklist_reason_display()), merchant.vetting_note]))
+
+
+def _refuse_if_blacklisted(merchant_id: int | None, refused: str) -> None:
+    """Business in progress stops at the blacklist: `refused` says what cannot happen."""
+    merchant = _blacklisted(merchant_id)
+    if merchant is not None:
         raise ValidationError(
-            _("商家“%(name)s”已被列入黑名单，不能向其发送方案书或签订合同。") % {"name": merchant.name}
+            _("商家“%(name)s”已被列入黑名单（%(reason)s），%(refused)s。")
+            % {"name": merchant.name, "reason": blacklist_reason(merchant), "refused": refused}
         )
+
+
+def _check_merchant(merchant: Merchant | None) -> None:
+    _refuse_if_blacklisted(merchant.pk if merchant else None, _("不能向其发送方案书或签订合同"))
+
+
+def _check_proposal_open(proposal: Proposal) -> None:
+    if proposal.status in OPEN_PROPOSAL_STATUSES:
+        _refuse_if_blacklisted(proposal.merchant_id, _("方案书已冻结，不能再添加级别、发送或接受"))
+
+
+def _check_contract_not_blocked(contract: Contract, refused: str) -> None:
+    if contract.status in UNSIGNED_STATUSES:
+        _refuse_if_blacklisted(contract.merchant_id, refused)
+
+
+def _check_vetted(contract: Contract) -> None:
+    """A contract goes to the approvers only for a merchant someone has vetted (资质核查)."""
+    status = Merchant.objects.filter(pk=contract.merchant_id).values_list("vetting_status", flat=True).first()
+    if status != VettingStatus.VERIFIED:
+        raise ValidationError(
+            _("商家“%(name)s”尚未通过资质核查（未核查），合同不能提交审批：请副部长或部长先在商家页完成核查。")
+            % {"name": contract.merchant.name}
+        )
+
+
+def payments_total(contract: Contract) -> Decimal:
+    return contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+def _check_instalments_add_up(contract: Contract) -> None:
+    """Submitted means the payment plan is the contract's cash amount, to the fen."""
+    total = payments_total(contract)
+    if total == contract.cash_amount:
+        return
+    amounts = {"total": format_cny(total), "cash": format_cny(contract.cash_amount)}
+    if total < contract.cash_amount:
+        message = _("付款计划合计 %(total)s，现金赞助 %(cash)s：还差 %(diff)s，请补足付款计划后再提交。")
+        amounts["diff"] = format_cny(contract.cash_amount - total)
+    else:
+        message = _("付款计划合计 %(total)s，现金赞助 %(cash)s：多出 %(diff)s，请调整付款计划后再提交。")
+        amounts["diff"] = format_cny(total - contract.cash_amount)
+    raise ValidationError(message % amounts)
 
 
 def _check_benefits_approved(benefits, event: Event) -> None:
@@ -156,6 +219,7 @@ def proposal_package_add(
     price: Decimal | None = None,
     in_kind: str = "",
 ) -> ProposalPackage:
+    _check_proposal_open(proposal)
     _check_benefits_approved(benefits, proposal.event)
     if price is None and not in_kind:
         raise ValidationError(_("请填写价格或实物内容。"))
@@ -167,6 +231,8 @@ def proposal_package_add(
 def proposal_set_status(*, proposal: Proposal, status: str) -> Proposal:
     if status not in ProposalStatus.values:
         raise ValidationError(_("请选择有效的方案书状态。"))
+    if status in (ProposalStatus.SENT, ProposalStatus.ACCEPTED):
+        _check_proposal_open(proposal)  # declining it (or back to draft) stays possible
     proposal.status = status
     return _save(proposal)
 
@@ -253,6 +319,14 @@ def contract_update(*, contract: Contract, expected_version: int | None = None, 
     _check_editable(contract)
     if "merchant" in fields:
         _check_merchant(fields["merchant"])
+    planned = payments_total(contract)
+    if "cash_amount" in fields and fields["cash_amount"] is not None and fields["cash_amount"] < planned:
+        raise ValidationError(
+            {
+                "cash_amount": _("已有付款计划合计 %(total)s，现金赞助不能少于此数（先删减付款计划）。")
+                % {"total": format_cny(planned)}
+            }
+        )
     for name, value in fields.items():
         setattr(contract, name, value)
     return _save_contract(
@@ -306,7 +380,9 @@ def contract_submit(*, contract: Contract, member: Member, expected_version: int
         raise ValidationError(_("只有草稿状态的合同可以提交审批。"))
     if not contract.clauses.exists():
         raise ValidationError(_("合同至少需要一项权益条款。"))
-    _check_merchant(contract.merchant)
+    _check_contract_not_blocked(contract, _("合同不能提交审批"))
+    _check_vetted(contract)
+    _check_instalments_add_up(contract)
     contract.status = ContractStatus.SUBMITTED
     _save_contract(contract, fields=["status"], from_status=ContractStatus.DRAFT, expected_version=expected_version)
     approvers = _ministers()
@@ -383,8 +459,10 @@ def contract_approve(*, contract: Contract, member: Member, expected_version: in
     _lock(contract)
     if contract.status != ContractStatus.SUBMITTED:
         raise ValidationError(_("只有待审批的合同可以审批。"))
+    _check_contract_not_blocked(contract, _("合同不能审批"))
     contract.approved_by = member
     contract.approved_at = timezone.now()
+    contract._history_user = member.user
     _approve_if_complete(contract)
     _save_contract(
         contract, fields=APPROVAL_FIELDS, from_status=ContractStatus.SUBMITTED, expected_version=expected_version
@@ -401,8 +479,10 @@ def contract_advisor_signoff(*, contract: Contract, member: Member, expected_ver
     _lock(contract)
     if contract.status != ContractStatus.SUBMITTED:
         raise ValidationError(_("只有待审批的合同需要签批。"))
+    _check_contract_not_blocked(contract, _("合同不能签批"))
     contract.advisor_signed_off_by = member
     contract.advisor_signed_off_at = timezone.now()
+    contract._history_user = member.user
     _approve_if_complete(contract)
     _save_contract(
         contract, fields=APPROVAL_FIELDS, from_status=ContractStatus.SUBMITTED, expected_version=expected_version
@@ -430,9 +510,11 @@ def contract_return_to_draft(*, contract: Contract, expected_version: int | None
 
 @transaction.atomic
 def contract_sign(*, contract: Contract, member: Member, scan, signed_on: date | None = None) -> Contract:
-    """Store the signed scan; every clause becomes a deliverable for the contract's owner."""
+    """Store the signed scan; every clause becomes a deliverable for the contract's owner, and
+    the merchant moves to 已签约 (unless it already is, or is a long-term partner)."""
     if contract.status != ContractStatus.APPROVED:
         raise ValidationError(_("合同须经审批后才能上传签署件。"))
+    _check_contract_not_blocked(contract, _("合同不能签署"))
     contract.signed_scan = scan
     contract.signed_on = signed_on or timezone.localdate()
     contract.signed_by = member
@@ -449,10 +531,19 @@ def contract_sign(*, contract: Contract, member: Member, scan, signed_on: date |
             )
         )
     contract.status = ContractStatus.IN_FULFILMENT if clauses else ContractStatus.SIGNED
+    contract._history_user = member.user
     _save_contract(
         contract, fields=["status", "signed_scan", "signed_on", "signed_by"], from_status=ContractStatus.APPROVED
     )
     notifications_resolve(topic=f"contract:{contract.pk}:sign")
+    merchant = Merchant.objects.get(pk=contract.merchant_id)
+    if merchant.stage not in (Stage.SIGNED, Stage.PARTNER):
+        merchant_change_stage(
+            merchant=merchant,
+            to_stage=Stage.SIGNED,
+            by=member,
+            reason=_("合同签订 %(number)s") % {"number": contract.number},
+        )
     return contract
 
 
@@ -464,7 +555,62 @@ def contract_terminate(*, contract: Contract, reason: str) -> Contract:
     still_open = [status for status in ContractStatus.values if status not in ("fulfilled", "terminated")]
     contract.status = ContractStatus.TERMINATED
     contract.termination_reason = reason
-    return _save_contract(contract, fields=["status", "termination_reason"], from_status=still_open)
+    _save_contract(contract, fields=["status", "termination_reason"], from_status=still_open)
+    for step in ("approval", "signoff", "sign", "blacklist"):
+        notifications_resolve(topic=contract_topic(contract, step))
+    return contract
+
+
+@transaction.atomic
+def contract_keep_despite_blacklist(
+    *, contract: Contract, member: Member, note: str, expected_version: int | None = None
+) -> Contract:
+    """The minister's other answer to a signed contract whose merchant was blacklisted: it
+    stays (the banners are up, the money is in), and the note says why."""
+    if not roles.is_minister(member.user):
+        raise PermissionDenied(_("只有部长可以决定保留合同。"))
+    if contract.blacklist_state != "flagged":
+        raise ValidationError(_("只有赞助方被列入黑名单、尚待决定的已签署合同需要部长决定。"))
+    if not note.strip():
+        raise ValidationError({"note": _("请写明保留合同的理由。")})
+    contract.blacklist_note = note.strip()
+    contract.blacklist_kept_by = member
+    contract.blacklist_kept_at = timezone.now()
+    contract._history_user = member.user
+    _save_contract(
+        contract,
+        fields=["blacklist_note", "blacklist_kept_by", "blacklist_kept_at"],
+        from_status=[ContractStatus.SIGNED, ContractStatus.IN_FULFILMENT],
+        expected_version=expected_version,
+    )
+    notifications_resolve(topic=contract_topic(contract, "blacklist"))
+    return contract
+
+
+# --- What blacklisting a merchant does to its contracts (registered in apps.py)
+
+
+@in_department_language
+def contracts_on_blacklist(merchant: Merchant, by: Member) -> None:
+    """Unsigned contracts are blocked (their approvers' and drafters' reminders go: nothing
+    can be done but terminating); each signed one goes to the ministers to decide."""
+    contracts = list(Contract.objects.filter(merchant=merchant).exclude(status__in=["fulfilled", "terminated"]))
+    for contract in contracts:
+        if contract.status in UNSIGNED_STATUSES:
+            for step in ("approval", "signoff", "sign"):
+                notifications_resolve(topic=contract_topic(contract, step))
+            continue
+        for minister in _ministers():
+            notify(
+                recipient=minister,
+                key=f"contract-blacklisted:{contract.pk}:{merchant.vetted_at:%Y%m%d%H%M%S}",
+                title=_("已签署合同的赞助方被列入黑名单：%(number)s %(merchant)s")
+                % {"number": contract.number, "merchant": merchant.name},
+                body=_("拉黑原因：%(reason)s。请在合同页决定：终止合同并写明原因，或保留合同并写明说明。")
+                % {"reason": blacklist_reason(merchant)},
+                url=contract.get_absolute_url(),
+                topic=contract_topic(contract, "blacklist"),
+            )
 
 
 @transaction.atomic
@@ -537,15 +683,50 @@ def deliverables_transfer(from_member: Member, to_member: Member) -> int:
 # --- Money
 
 
+@transaction.atomic
 def payment_add(*, contract: Contract, amount: Decimal, due_on: date, note: str = "") -> Payment:
+    """An instalment; all of them together never come to more than the contract's cash."""
     if contract.status == ContractStatus.TERMINATED:
         raise ValidationError(_("合同已终止。"))
+    _check_contract_not_blocked(contract, _("不能添加付款计划"))
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("金额须大于 0。")})
+    # Locked, so two instalments added at once cannot together pass the cash amount.
+    cash = Contract.objects.select_for_update().values_list("cash_amount", flat=True).get(pk=contract.pk)
+    total = payments_total(contract) + amount
+    if total > cash:
+        raise ValidationError(
+            {
+                "amount": _("付款计划合计将为 %(total)s，超过现金赞助 %(cash)s（多出 %(over)s）。")
+                % {"total": format_cny(total), "cash": format_cny(cash), "over": format_cny(total - cash)}
+            }
+        )
     return _save(Payment(contract=contract, amount=amount, due_on=due_on, note=note))
 
 
-def payment_receive(*, payment: Payment, received_on: date | None = None) -> Payment:
+@transaction.atomic
+def payment_receive(
+    *, payment: Payment, received_amount: Decimal | None = None, received_on: date | None = None
+) -> Payment:
+    """Record what actually arrived (the instalment in full unless told otherwise), once."""
+    _check_contract_not_blocked(payment.contract, _("不能登记到账"))
+    received_amount = payment.amount if received_amount is None else received_amount
+    if received_amount <= 0:
+        raise ValidationError({"received_amount": _("实收金额须大于 0。")})
+    if received_amount > payment.amount:
+        raise ValidationError(
+            {
+                "received_amount": _("实收金额不能超过该期应付的 %(amount)s；多付的款项请添加补充协议。")
+                % {"amount": format_cny(payment.amount)}
+            }
+        )
+    # Locked and checked: a double tap or two members at once record the money once.
+    if Payment.objects.select_for_update().values_list("received_on", flat=True).get(pk=payment.pk) is not None:
+        raise ValidationError(_("这笔款项已登记到账。"))
     payment.received_on = received_on or timezone.localdate()
-    _save(payment)
+    payment.received_amount = received_amount
+    payment.full_clean()
+    payment.save(update_fields=["received_on", "received_amount", "updated_at"])
     notifications_resolve(topic=payment_topic(payment))
     return payment
 
@@ -741,7 +922,11 @@ def contract_approval_reminders_send(*, now=None) -> int:
     if not rule.active:
         return 0
     told = 0
-    waiting = Contract.objects.filter(status=ContractStatus.SUBMITTED).select_related("merchant", "event", "owner")
+    waiting = (
+        Contract.objects.filter(status=ContractStatus.SUBMITTED)
+        .exclude(merchant__vetting_status=VettingStatus.BLACKLISTED)  # blocked: nothing to approve
+        .select_related("merchant", "event", "owner")
+    )
     for contract in waiting.prefetch_related("in_kind_items"):
         since = contract_submitted_at(contract)
         days = (now - since).days

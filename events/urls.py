@@ -35,6 +35,7 @@ urlpatterns = [
     path("contracts/<int:pk>/return/", views.contract_return, name="contract-return"),
     path("contracts/<int:pk>/sign/", views.contract_sign, name="contract-sign"),
     path("contracts/<int:pk>/terminate/", views.contract_terminate, name="contract-terminate"),
+    path("contracts/<int:pk>/keep/", views.contract_keep, name="contract-keep"),
     path("contracts/<int:pk>/scan/", views.contract_scan, name="contract-scan"),
     path("contracts/<int:pk>/amendments/new/", views.amendment_create, name="amendment-create"),
     path("contracts/<int:pk>/payments/new/", views.payment_create, name="payment-create"),

@@ -164,7 +164,16 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = permissions.get_proposal(request, pk)
-    return render(request, "events/proposal_detail.html", {"proposal": proposal, "statuses": ProposalStatus.choices})
+    merchant = proposal.merchant
+    return render(
+        request,
+        "events/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "statuses": ProposalStatus.choices,
+            "blacklist_reason": services.blacklist_reason(merchant) if merchant else "",
+        },
+    )
 
 
 @require_GET
@@ -295,6 +304,8 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "links": links,
             "link_form": forms.LinkForm(),
             "history": queries.contract_history(contract),
+            "blacklist_reason": services.blacklist_reason(contract.merchant),
+            "payments_gap": queries.payments_gap(contract),
         },
     )
 
@@ -453,6 +464,27 @@ def contract_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+def contract_keep(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minister keeps a signed contract whose merchant was blacklisted, saying why."""
+    contract = permissions.get_contract_for_approval(request, pk)
+    form = forms.BlacklistKeepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请写明保留合同的理由。"))
+        return redirect(contract)
+    return _act(
+        request,
+        lambda: services.contract_keep_despite_blacklist(
+            contract=contract,
+            member=request.member,
+            note=form.cleaned_data["note"],
+            expected_version=posted_version(request),
+        ),
+        _("已决定保留合同。"),
+        contract.get_absolute_url(),
+    )
+
+
 @require_GET
 def contract_scan(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract(request, pk)
@@ -511,11 +543,16 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def payment_receive(request: HttpRequest, pk: int) -> HttpResponse:
     payment = permissions.get_payment_for_edit(request, pk)
+    back = payment.contract.get_absolute_url() + "#payments"
+    form = forms.ReceiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(back)
     return _act(
         request,
-        lambda: services.payment_receive(payment=payment),
+        lambda: services.payment_receive(payment=payment, **form.cleaned_data),
         _("已记录到账。"),
-        payment.contract.get_absolute_url() + "#payments",
+        back,
     )
 
 

@@ -117,6 +117,7 @@ FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
     "events:contract-return": lambda w: {"pk": w.submitted.pk},
     "events:contract-sign": lambda w: [{"pk": w.approved.pk}, {"pk": w.signed.pk}],
     "events:contract-terminate": lambda w: {"pk": w.signed.pk},
+    "events:contract-keep": lambda w: {"pk": w.signed.pk},
     "events:contract-scan": lambda w: {"pk": w.signed.pk},
     "events:amendment-create": lambda w: {"pk": w.signed.pk},
     "events:payment-create": lambda w: {"pk": w.signed.pk},

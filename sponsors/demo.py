@@ -28,6 +28,7 @@ from .models import (
     VisitMethod,
     VisitOutcome,
     VisitPurpose,
+    is_step_back,
 )
 from .services import merchant_add_tags
 from .validators import credit_code_check_char
@@ -43,6 +44,9 @@ ENTERPRISE = ["wanghaoran", "lixue", "zhaoyiming"]
 INTER_SCHOOL = ["liujiayi", "zhouzihan", "sunyue"]
 
 # name, kind, industry, district, stage, verified, tags, contact (name, title, mobile, wechat)
+# Merchants whose history steps back twice, and why.
+WAVERING = {"周黑鸭(街道口店)": "说总部预算还没批，先不谈了，又退回观望。"}
+
 MERCHANTS = [
     (
         "李宁专卖店(光谷店)",
@@ -368,6 +372,9 @@ def _history(merchant: Merchant, final_stage: str, owner, people, rng: random.Ra
         steps = [Stage.CONTACTED, Stage.NEGOTIATING, Stage.LOST]
     else:
         steps = path[1 : path.index(final_stage) + 1]
+    if merchant.name in WAVERING:
+        # Said yes, then stepped back, twice: its page says 商家反复不定.
+        steps = [Stage.CONTACTED, Stage.NEGOTIATING, Stage.CONTACTED, Stage.NEGOTIATING, *steps]
     day = rng.randint(100, 130)
     previous = Stage.PROSPECT
     partner = people[rng.choice(ENTERPRISE + INTER_SCHOOL)]
@@ -393,7 +400,9 @@ def _history(merchant: Merchant, final_stage: str, owner, people, rng: random.Ra
             from_stage=previous,
             to_stage=step,
             changed_by=owner,
-            reason="说好了又反悔，签约时不再回复。" if step == Stage.LOST else "",
+            reason="说好了又反悔，签约时不再回复。"
+            if step == Stage.LOST
+            else (WAVERING.get(merchant.name, "") if is_step_back(previous, step) else ""),
             created_at=_at(day, 20),
         )
         FollowUp.objects.create(

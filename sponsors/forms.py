@@ -108,7 +108,9 @@ class VettingForm(_CrispyMixin, VersionedForm, forms.Form):
 
 class StageForm(_CrispyMixin, forms.Form):
     to_stage = forms.ChoiceField(label=_("新阶段"), choices=Stage.choices)
-    reason = forms.CharField(label=_("原因"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("原因"), max_length=300, required=False, help_text=_("退回较早的阶段或标记为已流失时必填")
+    )
     # The stage the page showed: a move from a stale page is refused, not applied.
     from_stage = forms.ChoiceField(choices=Stage.choices, required=False, widget=forms.HiddenInput)
 

@@ -46,6 +46,25 @@ class Stage(models.TextChoices):
     LOST = "lost", _("已流失")
 
 
+# The pipeline in order; 已流失 stands outside it.
+PIPELINE = (Stage.PROSPECT, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.PARTNER)
+
+# A merchant that stepped back this many times is marked 商家反复不定 on its page.
+WAVERING_STEPS_BACK = 2
+
+
+def is_step_back(from_stage: str, to_stage: str) -> bool:
+    """A move that needs a reason: back to an earlier stage, or to 已流失 (a merchant that
+    backs out). A first stage, a forward move and a return from 已流失 need none."""
+    if not from_stage or from_stage == to_stage:
+        return False
+    if to_stage == Stage.LOST:
+        return True
+    if from_stage == Stage.LOST:
+        return False
+    return PIPELINE.index(to_stage) < PIPELINE.index(from_stage)
+
+
 class VettingStatus(models.TextChoices):
     UNVERIFIED = "unverified", _("未核查")
     VERIFIED = "verified", _("已核查")
@@ -370,3 +389,7 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merchant}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+    @property
+    def is_step_back(self) -> bool:
+        return is_step_back(self.from_stage, self.to_stage)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from outreach.models import Member
 from outreach.phones import normalize_phone
 
-from .models import Contact, FollowUp, Merchant, Stage, StageChange, VettingStatus, Visit
+from .models import Contact, FollowUp, Merchant, Stage, StageChange, VettingStatus, Visit, is_step_back
 from .timeline import TimelineEntry
 
 BOARD_STAGES = [Stage.PROSPECT, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.PARTNER, Stage.LOST]
@@ -192,6 +192,13 @@ def stage_entries(merchant: Merchant) -> list[TimelineEntry]:
         )
         for change in changes
     ]
+
+
+def merchant_steps_back(merchant: Merchant) -> int:
+    """How often the merchant went back to an earlier stage or was lost (one query): two or
+    more and its page says 商家反复不定."""
+    moves = StageChange.objects.filter(merchant=merchant).values_list("from_stage", "to_stage")
+    return sum(is_step_back(from_stage, to_stage) for from_stage, to_stage in moves)
 
 
 def vetting_entries(merchant: Merchant) -> list[TimelineEntry]:

@@ -17,6 +17,7 @@ from outreach.phones import normalize_phone
 from outreach.reminders import in_department_language, overdue_round, remind, rule_for
 from outreach.services import notifications_resolve
 
+from . import blacklisting
 from .models import (
     Contact,
     FollowUp,
@@ -27,6 +28,7 @@ from .models import (
     VettingStatus,
     Visit,
     VisitPhoto,
+    is_step_back,
 )
 from .validators import normalize_credit_code
 
@@ -101,6 +103,10 @@ def merchant_add_tags(*, merchant: Merchant, tag_names: Iterable[str]) -> None:
     merchant.tags.add(*_tags_named(tag_names))
 
 
+def step_back_needs_reason() -> str:
+    return _("退回较早的阶段或标记为已流失时，请写明原因。")
+
+
 @transaction.atomic
 def merchant_change_stage(
     *,
@@ -115,7 +121,8 @@ def merchant_change_stage(
 
     The board, the merchant page and the visit form all come here, so every move is
     recorded the same way. `from_stage` (the column the card was dragged from) and
-    `expected_version`, when given, refuse a move made from a stale page.
+    `expected_version`, when given, refuse a move made from a stale page. A step back (to
+    an earlier stage, or to 已流失) needs a reason: the next member must know why.
     """
     if to_stage not in Stage.values:
         raise ValidationError(_("未知的阶段。"))
@@ -126,6 +133,8 @@ def merchant_change_stage(
         raise StaleObjectError
     if locked.stage == to_stage:
         return None
+    if is_step_back(locked.stage, to_stage) and not reason.strip():
+        raise ValidationError({"reason": step_back_needs_reason()})
     change = StageChange(
         merchant=locked, from_stage=locked.stage, to_stage=to_stage, changed_by=by, reason=reason.strip()
     )
@@ -156,6 +165,7 @@ def merchant_set_vetting(
         raise ValidationError({"blacklist_reason": _("拉黑必须选择原因。")})
     if status == VettingStatus.BLACKLISTED and not note.strip():
         raise ValidationError({"vetting_note": _("拉黑请写明具体情况，方便以后的部员了解。")})
+    newly_blacklisted = status == VettingStatus.BLACKLISTED and not merchant.is_blacklisted
     merchant.vetting_status = status
     merchant.vetting_note = note.strip()
     merchant.blacklist_reason = blacklist_reason if status == VettingStatus.BLACKLISTED else ""
@@ -173,6 +183,9 @@ def merchant_set_vetting(
         fields=[*fields, "credit_code"] if credit_code is not None else fields,
         expected_version=merchant.version if expected_version is None else expected_version,
     )
+    if newly_blacklisted:
+        # Contracts and proposals in progress are blocked; signed ones go to the minister.
+        blacklisting.merchant_blacklisted(merchant, by)
     return merchant
 
 
@@ -246,6 +259,8 @@ def visit_log(
         raise ValidationError({"due_on": _("请填写下一步的截止日期。")})
     if due_on and not next_step:
         raise ValidationError({"next_step": _("请写明下一步要做什么。")})
+    if new_stage and is_step_back(merchant.stage, new_stage) and not stage_reason.strip():
+        raise ValidationError({"stage_reason": step_back_needs_reason()})
     visit = Visit(
         merchant=merchant,
         visited_at=visited_at,

@@ -14,7 +14,7 @@ from outreach.listing import render_list
 from outreach.locking import StaleObjectError, stale_changes
 from outreach.models import Member
 
-from . import excel, permissions, queries
+from . import blacklisting, excel, permissions, queries
 from .filters import MerchantFilter, VisitFilter
 from .forms import (
     ContactForm,
@@ -26,7 +26,7 @@ from .forms import (
     VisitEditForm,
     VisitForm,
 )
-from .models import Contact, Merchant, Stage
+from .models import WAVERING_STEPS_BACK, Contact, Merchant, Stage
 from .services import (
     contact_delete,
     contact_save,
@@ -129,8 +129,12 @@ def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     merchant = permissions.get_merchant_for_view(request, pk)
     member = request.member
     followups = merchant.followups.open().select_related("owner").order_by("due_on")
+    steps_back = queries.merchant_steps_back(merchant)
     context = {
         "merchant": merchant,
+        "steps_back": steps_back,
+        "wavering": steps_back >= WAVERING_STEPS_BACK,
+        "business": blacklisting.business_in_progress(merchant) if merchant.is_blacklisted else [],
         "contacts": list(merchant.contacts.all()),
         "timeline": timeline_for(merchant),
         "changes": queries.merchant_changes(merchant),
@@ -206,6 +210,11 @@ def merchant_stage(request: HttpRequest, pk: int) -> HttpResponse:
         merchant.refresh_from_db()
         if wants_json:
             return JsonResponse({"ok": False, "error": exc.messages[0], "stage": merchant.stage}, status=409)
+        messages.error(request, exc.messages[0])
+        return redirect("sponsors:board" if request.POST.get("next") == "board" else merchant)
+    except ValidationError as exc:  # a step back without a reason
+        if wants_json:
+            return JsonResponse({"ok": False, "error": exc.messages[0], "needs_reason": True}, status=400)
         messages.error(request, exc.messages[0])
         return redirect("sponsors:board" if request.POST.get("next") == "board" else merchant)
     if wants_json:

@@ -85,8 +85,10 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(MemberFactory)
 
 
-def make_contract(*, owner=None, merchant=None, event=None, cash=Decimal("3000"), clauses: int = 2):
-    """A draft contract with `clauses` approved benefit clauses."""
+def make_contract(*, owner=None, merchant=None, event=None, cash=Decimal("3000"), clauses: int = 2, instalments=None):
+    """A draft contract with `clauses` approved benefit clauses and a payment plan that adds
+    up, so it may be submitted: `instalments` is a list of amounts or (amount, due_on) pairs,
+    by default the whole cash amount due when the event starts; [] for no plan."""
     event = event or EventFactory()
     owner = owner or MemberFactory()
     contract = services.contract_create(
@@ -95,6 +97,11 @@ def make_contract(*, owner=None, merchant=None, event=None, cash=Decimal("3000")
     for index in range(clauses):
         benefit = BenefitFactory(event=event, placement=f"排球场{index + 1}号围栏")
         services.contract_clause_add(contract=contract, benefit=benefit)
+    if instalments is None:
+        instalments = [cash] if cash else []
+    for instalment in instalments:
+        amount, due_on = instalment if isinstance(instalment, tuple) else (instalment, event.starts_on)
+        services.payment_add(contract=contract, amount=Decimal(amount), due_on=due_on)
     return contract
 
 

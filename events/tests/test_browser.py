@@ -89,6 +89,14 @@ def test_volleyball_story_from_event_to_fulfilment_report(desktop_page, live_ser
     assert any("横幅 2 条" in text and "4m × 0.8m" in text and "排球场北侧围栏" in text for text in clauses), clauses
     assert any("球衣印制 16 套" in text for text in clauses), clauses
     contract_url = page.url
+    # Not submittable until the payment plan adds up to the cash: the page says by how much.
+    assert "相差 ¥3,000.00" in page.locator("[data-testid=payments-gap]").inner_text()
+    page.get_by_role("link", name="添加付款计划").click()
+    page.fill("input[name=amount]", "3000")
+    page.fill("input[name=due_on]", "2030-05-01")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=payments-gap]").count() == 0
     page.get_by_role("button", name="提交审批").click()
     page.wait_for_load_state()
     assert page.locator("[data-testid=contract-status]").inner_text() == "待审批"

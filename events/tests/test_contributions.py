@@ -22,8 +22,7 @@ def test_proposals_contracts_and_payments_appear_on_the_merchant_timeline(
         ProposalFactory(merchant=merchant)
     contracts = [make_signed_contract(owner=officer, minister=minister, merchant=merchant, clauses=1) for _ in range(3)]
     for contract in contracts:
-        payment = services.payment_add(contract=contract, amount=3000, due_on=timezone.localdate())
-        services.payment_receive(payment=payment)
+        services.payment_receive(payment=contract.payments.get())
     assert timeline_entries in SOURCES
     with django_assert_max_num_queries(3):
         entries = timeline_entries(merchant)

@@ -105,7 +105,8 @@ def test_a_contract_submitted_again_after_the_page_was_shown_is_not_approved_fro
     shown_version = contract.version
     # Meanwhile it goes back to its drafter, changes and comes back.
     services.contract_return_to_draft(contract=contract)
-    services.contract_update(contract=contract, cash_amount=Decimal("300"))
+    services.contract_update(contract=contract, cash_amount=Decimal("3300"))
+    services.payment_add(contract=contract, amount=Decimal("300"), due_on=contract.event.starts_on)
     services.contract_submit(contract=contract, member=officer)
 
     response = client.post(

@@ -58,11 +58,15 @@ def _unread(member: Member) -> list[str]:
 
 
 def test_drafter_and_minister_hear_of_a_payment_due_and_one_overdue_once_each(officer, minister, vice_minister):
-    contract = make_signed_contract(owner=officer, minister=minister, clauses=1)
     today = timezone.localdate()
-    late = services.payment_add(contract=contract, amount=Decimal("750"), due_on=today - timedelta(days=3))
-    services.payment_add(contract=contract, amount=Decimal("750"), due_on=today)
-    services.payment_add(contract=contract, amount=Decimal("750"), due_on=today + timedelta(days=30))
+    contract = make_signed_contract(
+        owner=officer,
+        minister=minister,
+        clauses=1,
+        cash=Decimal("2250"),
+        instalments=[(750, today - timedelta(days=3)), (750, today), (750, today + timedelta(days=30))],
+    )
+    late = contract.payments.get(due_on=today - timedelta(days=3))
     Notification.objects.all().delete()
 
     assert send_payment_reminders.delay().get() == 4  # two payments × (drafter, minister)

@@ -242,10 +242,11 @@ def _busy_event(officer, minister):
     event = EventFactory()
     event.industries.set(Industry.objects.all()[:3])
     for _ in range(3):
-        contract = make_signed_contract(owner=officer, minister=minister, event=event, clauses=8)
+        contract = make_signed_contract(
+            owner=officer, minister=minister, event=event, clauses=8, instalments=[2500, (500, timezone.localdate())]
+        )
         for deliverable in contract.deliverables.all()[:4]:
             services.deliverable_complete(deliverable=deliverable, member=officer, note="ok", images=[png_upload()])
-        services.payment_add(contract=contract, amount=Decimal("500"), due_on=timezone.localdate())
     for index in range(10):
         ProposalFactory(event=event)
         services.material_add(event=event, name=f"物资{index}", source="bought", cost=Decimal("10"))

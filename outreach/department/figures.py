@@ -113,7 +113,7 @@ def money(semester: Semester) -> Money:
         payments.filter(received_on__isnull=False)
         .order_by()
         .values("contract__event_id", "contract__merchant__industry_id", "contract__merchant__industry__name")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("received_amount"))
     ):
         events[row["contract__event_id"]].received += row["total"] or ZERO
         industry_row(row["contract__merchant__industry_id"], row["contract__merchant__industry__name"]).received += (

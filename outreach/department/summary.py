@@ -88,7 +88,7 @@ def key_figures(semester: Semester) -> KeyFigures:
     received = (
         Payment.objects.filter(
             contract__event__in=events, contract__status__in=SIGNED_STATUSES, received_on__isnull=False
-        ).aggregate(total=Sum("amount"))["total"]
+        ).aggregate(total=Sum("received_amount"))["total"]
         or ZERO
     )
     negotiating = Merchant.objects.filter(stage=Stage.NEGOTIATING).exclude(vetting_status=VettingStatus.BLACKLISTED)
@@ -232,7 +232,7 @@ def _event_lines(semester: Semester) -> list[EventLine]:
     money = (
         Payment.objects.filter(contract__in=signed)
         .values("contract__event_id")
-        .annotate(received=Sum("amount", filter=Q(received_on__isnull=False)), promised=Sum("amount"))
+        .annotate(received=Sum("received_amount", filter=Q(received_on__isnull=False)), promised=Sum("amount"))
     )
     for row in money:
         line = lines[row["contract__event_id"]]

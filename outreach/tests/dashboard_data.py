@@ -56,7 +56,11 @@ def record(n: int, *, members=None):
         ContractInKind.objects.create(contract=contract, description="饮料", value=Decimal("100"))
         Payment.objects.create(contract=contract, amount=Decimal("300"), due_on=today - timedelta(days=5))
         Payment.objects.create(
-            contract=contract, amount=Decimal("500"), due_on=today - timedelta(days=9), received_on=today
+            contract=contract,
+            amount=Decimal("500"),
+            due_on=today - timedelta(days=9),
+            received_on=today,
+            received_amount=Decimal("500"),
         )
         benefit = Benefit.objects.create(event=event, kind=BenefitKind.BANNER)
         clause = Clause.objects.create(contract=contract, benefit=benefit, kind=BenefitKind.BANNER)

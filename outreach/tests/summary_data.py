@@ -44,10 +44,14 @@ def busy_semester(*, officer, minister, advisor, n: int = 6):
 
         # A past event with a signed contract (its deliverables now overdue) and money received.
         past = EventFactory(title=f"秋季赛事{i}", starts_on=today - 10 * DAY, sponsorship_target=Decimal("5000"))
-        signed = make_signed_contract(minister=minister, owner=officer, event=past, cash=Decimal("3000"))
-        payment = event_services.payment_add(contract=signed, amount=Decimal("2000"), due_on=today)
-        event_services.payment_receive(payment=payment)
-        event_services.payment_add(contract=signed, amount=Decimal("1000"), due_on=today + 10 * DAY)
+        signed = make_signed_contract(
+            minister=minister,
+            owner=officer,
+            event=past,
+            cash=Decimal("3000"),
+            instalments=[(2000, today), (1000, today + 10 * DAY)],
+        )
+        event_services.payment_receive(payment=signed.payments.get(amount=2000))
 
         # Waiting for approval: a small one (the minister only) and a large one (the advisor too).
         small = make_contract(owner=officer, cash=Decimal("3000"), clauses=1)

@@ -57,7 +57,7 @@ def _recomputed(semester) -> dict:
     return {
         "target": sum((e.sponsorship_target for e in events), Decimal("0")),
         "contracted": sum((c.cash_amount for c in signed), Decimal("0")),
-        "received": sum((p.amount for p in payments if p.received_on), Decimal("0")),
+        "received": sum((p.received_amount for p in payments if p.received_on), Decimal("0")),
         "in_kind": sum((i.value for i in ContractInKind.objects.all() if i.contract_id in signed_ids), Decimal("0")),
         "overdue_payments": sum(1 for p in payments if not p.received_on and p.due_on < today),
         "overdue_deliverables": sum(

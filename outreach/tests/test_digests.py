@@ -1,5 +1,4 @@
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -28,8 +27,9 @@ def test_each_member_gets_one_daily_digest_of_what_is_due_and_no_digest_when_not
     )
     FollowUpFactory(owner=officer, merchant=MerchantFactory(name="蜜雪冰城"), due_on=today - timedelta(days=2))
     FollowUpFactory(owner=officer, due_on=today + timedelta(days=10), description="下个月的事")
-    contract = make_signed_contract(owner=officer, minister=minister, clauses=1)
-    events_services.payment_add(contract=contract, amount=Decimal("750"), due_on=today)
+    contract = make_signed_contract(
+        owner=officer, minister=minister, clauses=1, instalments=[(750, today), (2250, today + timedelta(days=60))]
+    )
     contract.deliverables.update(due_on=today + timedelta(days=1))
     ApplicationFactory(posting=PostingFactory(created_by=officer, title="五一促销员", merchant__name="李宁专卖店"))
     mail.outbox.clear()
@@ -65,8 +65,13 @@ def test_the_minister_gets_the_weekly_digest_on_monday(minister, officer, django
     last_week = timezone.make_aware(timezone.datetime(2026, 11, 25, 15, 0))
     VisitFactory.create_batch(2, created_by=officer, visited_at=last_week)
     FollowUpFactory(owner=officer, due_on=monday - timedelta(days=5))
-    contract = make_signed_contract(owner=officer, minister=minister, clauses=1)
-    payment = events_services.payment_add(contract=contract, amount=Decimal("1500"), due_on=monday - timedelta(days=6))
+    contract = make_signed_contract(
+        owner=officer,
+        minister=minister,
+        clauses=1,
+        instalments=[(1500, monday - timedelta(days=6)), (1500, timezone.localdate() + timedelta(days=60))],
+    )
+    payment = contract.payments.get(due_on=monday - timedelta(days=6))
     events_services.payment_receive(payment=payment, received_on=monday - timedelta(days=3))
     mail.outbox.clear()
 

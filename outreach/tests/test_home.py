@@ -155,10 +155,10 @@ def test_the_key_figures_and_my_score(client_for, officer, minister, advisor):
     semester = SemesterFactory()
     today = timezone.localdate()
     event = EventFactory(starts_on=today, sponsorship_target=Decimal("8000"))
-    contract = make_signed_contract(minister=minister, owner=officer, event=event)
-    payment = event_services.payment_add(contract=contract, amount=Decimal("2000"), due_on=today)
-    event_services.payment_receive(payment=payment)
-    event_services.payment_add(contract=contract, amount=Decimal("1000"), due_on=today)  # not received yet
+    contract = make_signed_contract(
+        minister=minister, owner=officer, event=event, instalments=[(2000, today), (1000, today)]
+    )
+    event_services.payment_receive(payment=contract.payments.get(amount=2000))  # the 1,000 not yet
     MerchantFactory.create_batch(3, stage=Stage.NEGOTIATING)
     posting = PostingFactory(work_start=semester.start_date + DAY)
     for outcome in (Outcome.HIRED, Outcome.NOT_HIRED, Outcome.NOT_HIRED, Outcome.NOT_HIRED):

@@ -22,7 +22,7 @@ from outreach.tests.department_factories import ExperienceShareFactory, MeetingF
 from outreach.tests.factories import MemberFactory
 from outreach.tests.summary_data import busy_semester
 from outreach.tests.test_home import section
-from sponsors.models import Stage
+from sponsors.models import Stage, VettingStatus
 from sponsors.tests.factories import FollowUpFactory, MerchantFactory, StageChangeFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,11 +110,16 @@ def record(officer, minister):
     volleyball = EventFactory(title="校排球赛", starts_on=today - 10 * DAY, sponsorship_target=Decimal("5000"))
     EventFactory(title="迎新晚会", starts_on=today + 10 * DAY, sponsorship_target=Decimal("8000"))
     EventFactory(title="上学期的活动", starts_on=semester.start_date - 30 * DAY)
-    sponsor = MerchantFactory(name="李宁专卖店(光谷店)")
-    contract = make_signed_contract(minister=minister, owner=officer, event=volleyball, merchant=sponsor)
-    payment = event_services.payment_add(contract=contract, amount=Decimal("1500"), due_on=today)
+    sponsor = MerchantFactory(name="李宁专卖店(光谷店)", vetting_status=VettingStatus.VERIFIED)
+    contract = make_signed_contract(
+        minister=minister,
+        owner=officer,
+        event=volleyball,
+        merchant=sponsor,
+        instalments=[(1500, today), (1500, today + 20 * DAY)],
+    )
+    payment = contract.payments.get(due_on=today)
     event_services.payment_receive(payment=payment)
-    event_services.payment_add(contract=contract, amount=Decimal("1500"), due_on=today + 20 * DAY)
     first = contract.deliverables.order_by("pk").first()
     event_services.deliverable_complete(deliverable=first, member=officer, note="已挂好", images=[png_upload()])
     event_services.deliverable_verify(deliverable=first, member=minister)

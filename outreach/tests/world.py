@@ -78,7 +78,7 @@ def build_world(*, officer, vice_minister, minister, advisor) -> SimpleNamespace
     )
     w.evidence = w.done_deliverable.evidence.get()
     w.amendment = event_services.amendment_create(contract=w.signed, text="延长宣传期一周。", created_by=officer)
-    w.payment = event_services.payment_add(contract=w.signed, amount=Decimal("1000"), due_on=today)
+    w.payment = w.signed.payments.get()
     w.link, w.link_token = event_services.merchant_link_create(contract=w.signed, created_by=officer)
 
     w.posting = PostingFactory()

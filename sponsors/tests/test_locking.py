@@ -145,7 +145,7 @@ def test_board_drag_of_a_card_someone_else_moved_is_refused_cleanly(client_for, 
 
 def test_stage_button_on_a_stale_page_says_so(client_for, minister, vice_minister):
     merchant = MerchantFactory(stage=Stage.CONTACTED)
-    merchant_change_stage(merchant=merchant, to_stage=Stage.LOST, by=minister)
+    merchant_change_stage(merchant=merchant, to_stage=Stage.LOST, by=minister, reason="不再回复")
     response = client_for(vice_minister).post(
         reverse("sponsors:merchant-stage", args=[merchant.pk]),
         {"to_stage": Stage.NEGOTIATING, "from_stage": Stage.CONTACTED, "next": "board"},

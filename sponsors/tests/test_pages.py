@@ -190,7 +190,7 @@ def test_board_drag_answers_json(client_for, vice_minister):
     merchant = MerchantFactory()
     response = client_for(vice_minister).post(
         reverse("sponsors:merchant-stage", args=[merchant.pk]),
-        {"to_stage": "lost"},
+        {"to_stage": "lost", "reason": "签约前反悔"},
         headers={"Accept": "application/json"},
     )
     assert response.json() == {"ok": True, "changed": True, "stage": "lost"}

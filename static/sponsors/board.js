@@ -25,14 +25,30 @@
         if (event.from === event.to) return;
         const card = event.item;
         // from_stage: a card someone else moved meanwhile is refused (409), not moved back.
-        const body = new URLSearchParams({ to_stage: event.to.dataset.stage, from_stage: event.from.dataset.stage });
-        fetch(moveUrl(card.dataset.id), {
-          method: "POST",
-          headers: { "X-CSRFToken": csrf, Accept: "application/json" },
-          body: body,
-        })
+        const move = function (reason) {
+          const body = new URLSearchParams({
+            to_stage: event.to.dataset.stage,
+            from_stage: event.from.dataset.stage,
+            reason: reason,
+          });
+          return fetch(moveUrl(card.dataset.id), {
+            method: "POST",
+            headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+            body: body,
+          });
+        };
+        move("")
           .then(function (response) {
-            if (response.status === 409) {
+            if (response.status !== 400) return response;
+            // A step back (or to 已流失) needs a reason: ask for it, then move again.
+            return response.json().then(function (data) {
+              const reason = data.needs_reason ? window.prompt(data.error) : null;
+              if (!reason || !reason.trim()) throw { refused: data.error };
+              return move(reason.trim());
+            });
+          })
+          .then(function (response) {
+            if (response.status === 409 || response.status === 400) {
               return response.json().then(function (data) {
                 throw { refused: data.error };
               });
