@@ -20,6 +20,7 @@
       canvas.width = Math.round(bitmap.width * scale);
       canvas.height = Math.round(bitmap.height * scale);
       const context = canvas.getContext("2d");
+      context.imageSmoothingQuality = "high";
       context.fillStyle = "#fff"; // a transparent PNG becomes a JPEG on white, not black
       context.fillRect(0, 0, canvas.width, canvas.height);
       context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
