@@ -319,8 +319,9 @@ class UploadField(forms.FileField):
         kwargs.setdefault("help_text", lazy(_help_text, str)(self.accept))
         super().__init__(**kwargs)
         self.widget.attrs["accept"] = ",".join(FAMILY_ACCEPT_ATTR[family] for family in self.accept)
-        if IMAGE in self.accept:
-            # static/js/photos.js: photos go up as JPEGs of this long side, not 10 MB originals.
+        if self.accept == PHOTO:
+            # static/js/photos.js: photos go up as JPEGs of this long side, not 10 MB originals
+            # (a scanned contract, accepted as an image too, keeps its resolution).
             self.widget.attrs["data-shrink"] = str(BROWSER_PHOTO_SIDE)
 
     def clean(self, data, initial=None):

@@ -38,10 +38,6 @@ class _CrispyMixin:
         self.helper.disable_csrf = True
 
 
-def active_members():
-    return Member.objects.active().order_by("display_name")
-
-
 def writers_first(member: Member | None, *, also: Iterable[int] = ()):
     """Who can go on a visit or own a merchant or a next step: active members who can write
     (never the advisor), the one filling in the form first; `also` keeps these members

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import PHONE
+from events.tests.factories import EventFactory
 from outreach.pagelist import PUBLIC, pages
 from outreach.tests.department_factories import SemesterFactory
 from outreach.tests.factories import NotificationFactory
@@ -23,7 +24,7 @@ ROLES = ("officer", "minister", "advisor")
 
 SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 NO_KEYBOARD_HINT = """() => Array.from(document.querySelectorAll("input"))
-    .filter((input) => /(phone|mobile|student_number)$/.test(input.name) && input.type !== "hidden")
+    .filter((input) => /(phone|mobile|student_number)$/.test(input.name) && ["text", "tel", "search"].includes(input.type))
     .filter((input) => !["tel", "numeric"].includes(input.getAttribute("inputmode")))
     .map((input) => input.name)"""
 
@@ -82,6 +83,18 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, log_in, world
             context.close()
     assert sideways == {}, "pages wider than the phone (px)"
     assert no_hint == {}, "phone or student-number fields without inputmode"
+
+
+def test_the_events_list_is_cards_on_a_phone(phone_page, live_server, log_in, officer):
+    EventFactory(title="校排球赛（第十二届）暨外联部赞助商见面会", owner=officer)
+    page = phone_page
+    log_in(page, officer)
+    page.goto(live_server.url + reverse("events:event-list"))
+    cards = page.get_by_test_id("event-cards")
+    assert cards.is_visible() and "校排球赛" in cards.inner_text()
+    assert page.locator("table").is_hidden()  # its header stacked one character per line here
+    box = cards.locator(".card").first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
 
 
 def test_the_bell_and_its_count_show_on_a_phone_without_the_menu(phone_page, live_server, log_in, officer):
