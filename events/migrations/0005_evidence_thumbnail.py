@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0004_contract_version'),
+        ("events", "0004_contract_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidence',
-            name='thumbnail',
-            field=models.ImageField(blank=True, upload_to=events.models.private_upload, verbose_name='缩略图'),
+            model_name="evidence",
+            name="thumbnail",
+            field=models.ImageField(blank=True, upload_to=events.models.private_upload, verbose_name="缩略图"),
         ),
     ]
