@@ -521,6 +521,8 @@ class Evidence(TimeStampedModel):
         Deliverable, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("落实事项")
     )
     image = models.ImageField(_("照片"), upload_to=private_upload)
+    # The server's small copy for the fulfilment report (a PDF of twenty 10 MB photos helps nobody).
+    thumbnail = models.ImageField(_("缩略图"), upload_to=private_upload, blank=True)
     uploaded_by = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("上传人")
     )

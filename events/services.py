@@ -18,6 +18,7 @@ from outreach.models import Member, ReminderKind
 from outreach.money import format_cny
 from outreach.reminders import in_department_language, overdue_round, remind, rule_for
 from outreach.services import notifications_resolve, notify
+from outreach.uploads import thumbnail_of
 from sponsors.models import Merchant, Stage, VettingStatus
 from sponsors.services import merchant_change_stage
 
@@ -633,7 +634,10 @@ def deliverable_complete(*, deliverable: Deliverable, member: Member, note: str,
     if not images and not deliverable.evidence.exists():
         raise ValidationError(_("请上传至少一张照片作为落实凭证。"))
     for image in images:
-        _save(Evidence(deliverable=deliverable, image=image, uploaded_by=member))
+        evidence = _save(Evidence(deliverable=deliverable, image=image, uploaded_by=member))
+        if (thumbnail := thumbnail_of(evidence.image)) is not None:
+            evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
+            evidence.save(update_fields=["thumbnail", "updated_at"])
     deliverable.status = DeliverableStatus.DONE
     deliverable.note = note
     deliverable.completed_by = member

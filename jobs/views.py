@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,6 +309,7 @@ def public_posting(request: HttpRequest, pk: int) -> HttpResponse:
             "posting": posting,
             "refusal": posting_refusal(posting),
             "public_url": public_url,
+            "share_image": request.build_absolute_uri(static("img/share.png")),
             "qr": queries.qr_data_uri(public_url),
         },
     )
@@ -334,7 +336,13 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     posting = get_public_posting(pk)
     refusal = posting_refusal(posting)
     form = ApplicationForm(request.POST if request.method == "POST" else None, posting=posting)
-    context = {"posting": posting, "form": form, "refusal": refusal}
+    context = {
+        "posting": posting,
+        "form": form,
+        "refusal": refusal,
+        "public_url": request.build_absolute_uri(posting.get_public_url()),
+        "share_image": request.build_absolute_uri(static("img/share.png")),
+    }
     if request.method != "POST":
         return _apply_form_page(request, context)
     if refusal:

@@ -96,6 +96,10 @@ FAMILY_ACCEPT_ATTR = {
 # Large photos are shrunk on the way in: evidence and visit photos end up in printed
 # reports and on phones, and nobody needs more than this to see a banner was hung.
 MAX_IMAGE_SIDE = 4096
+# The server's small copy of a photo, for lists and PDFs (the long side, in pixels).
+THUMBNAIL_SIDE = 480
+# What static/js/photos.js shrinks a photo to in the browser before it leaves the phone.
+BROWSER_PHOTO_SIDE = 1600
 FILE_RESPONSE_CSP = (
     "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
     "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -276,6 +280,22 @@ def _reencode_image(upload: UploadedFile) -> tuple[bytes, FileType]:
     return output.getvalue(), found
 
 
+def thumbnail_of(file, side: int = THUMBNAIL_SIDE) -> SimpleUploadedFile | None:
+    """A small JPEG of a stored (already re-encoded) image, or None if it cannot be read."""
+    try:
+        file.open("rb")
+        with Image.open(file) as original:
+            image = original.convert("RGB")
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        return None
+    finally:
+        file.close()
+    image.thumbnail((side, side))
+    output = io.BytesIO()
+    image.save(output, "JPEG", quality=80)
+    return SimpleUploadedFile(f"{uuid.uuid4().hex}.jpg", output.getvalue(), content_type="image/jpeg")
+
+
 def _check_pdf(upload: UploadedFile) -> None:
     upload.seek(0)
     data = upload.read()
@@ -299,6 +319,10 @@ class UploadField(forms.FileField):
         kwargs.setdefault("help_text", lazy(_help_text, str)(self.accept))
         super().__init__(**kwargs)
         self.widget.attrs["accept"] = ",".join(FAMILY_ACCEPT_ATTR[family] for family in self.accept)
+        if self.accept == PHOTO:
+            # static/js/photos.js: photos go up as JPEGs of this long side, not 10 MB originals
+            # (a scanned contract, accepted as an image too, keeps its resolution).
+            self.widget.attrs["data-shrink"] = str(BROWSER_PHOTO_SIDE)
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)

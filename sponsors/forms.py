@@ -1,9 +1,13 @@
+import uuid
+from collections.abc import Iterable
+
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outreach import roles
 from outreach.locking import VersionedForm
 from outreach.models import Member
 from outreach.phones import normalize_mobile, normalize_phone
@@ -34,8 +38,20 @@ class _CrispyMixin:
         self.helper.disable_csrf = True
 
 
-def active_members():
-    return Member.objects.active().order_by("display_name")
+def writers_first(member: Member | None, *, also: Iterable[int] = ()):
+    """Who can go on a visit or own a merchant or a next step: active members who can write
+    (never the advisor), the one filling in the form first; `also` keeps these members
+    listed whatever they are now (who went on a visit being edited)."""
+    can_write = Q(is_active=True, user__is_active=True, user__groups__name__in=roles.WRITERS)
+    writers = Member.objects.filter(can_write | Q(pk__in=list(also))).distinct()
+    if member is None:
+        return writers.order_by("display_name")
+    return writers.annotate(
+        is_me=Case(When(pk=member.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("is_me", "display_name")
+
+
+PHONE_INPUT = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
 
 
 class MerchantForm(_CrispyMixin, VersionedForm, forms.ModelForm):
@@ -61,11 +77,13 @@ class MerchantForm(_CrispyMixin, VersionedForm, forms.ModelForm):
             "credit_code",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "phone": PHONE_INPUT}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, member: Member | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_members()
+        # A merchant still owned by someone who left keeps showing its owner.
+        owner = [self.instance.owner_id] if self.instance.pk and self.instance.owner_id else []
+        self.fields["owner"].queryset = writers_first(member, also=owner)
         self.fields["industry"].queryset = Industry.objects.all()
         if self.instance.pk:
             self.fields["tag_names"].initial = "，".join(tag.name for tag in self.instance.tags.all())
@@ -123,6 +141,7 @@ class ContactForm(_CrispyMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "mobile", "wechat", "email", "is_primary"]
+        widgets = {"mobile": PHONE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,23 +174,24 @@ class VisitForm(_CrispyMixin, forms.Form):
     )
     new_stage = forms.ChoiceField(label=_("阶段变为"), choices=[("", _("不变"))] + Stage.choices, required=False)
     stage_reason = forms.CharField(label=_("阶段变化原因"), max_length=300, required=False)
-    next_step = forms.CharField(label=_("下一步"), max_length=200, required=False)
-    due_on = forms.DateField(label=_("下一步截止日期"), widget=DATE, required=False)
-    followup_owner = forms.ModelChoiceField(label=_("下一步负责人"), queryset=Member.objects.none(), required=False)
+    # Inside the "下一步" fieldset: the labels do not repeat its legend.
+    next_step = forms.CharField(label=_("要做什么"), max_length=200, required=False)
+    due_on = forms.DateField(label=_("截止日期"), widget=DATE, required=False)
+    followup_owner = forms.ModelChoiceField(label=_("负责人"), queryset=Member.objects.none(), required=False)
     photos = MultipleUploadField(label=_("照片"), accept=PHOTO, required=False, help_text=_("门店照片、意向书等"))
     latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput)
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput)
     location_accuracy = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+    # Made when the form is shown: the same form sent twice logs one visit.
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
         # The one filling in the form went on the visit, nearly always: show them first.
-        me_first = active_members().annotate(
-            is_me=Case(When(pk=member.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
-        self.fields["members"].queryset = me_first.order_by("is_me", "display_name")
-        self.fields["followup_owner"].queryset = active_members()
+        self.fields["members"].queryset = writers_first(member)
+        self.fields["followup_owner"].queryset = writers_first(member)
         if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
             self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("members", [member.pk])
             self.initial.setdefault("followup_owner", member.pk)
@@ -198,9 +218,11 @@ class VisitEditForm(_CrispyMixin, forms.Form):
     lesson = forms.CharField(label=_("经验"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     photos = MultipleUploadField(label=_("添加照片"), accept=PHOTO, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, member: Member | None = None, visit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = active_members()
+        # Who went stays listed, even if they left since.
+        went = [m.pk for m in visit.members.all()] if visit is not None else []
+        self.fields["members"].queryset = writers_first(member, also=went)
         self._crispy()
 
 
@@ -211,7 +233,7 @@ class FollowUpForm(_CrispyMixin, forms.Form):
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_members()
+        self.fields["owner"].queryset = writers_first(member)
         self.initial.setdefault("owner", member.pk)
         self._crispy()
 

@@ -253,6 +253,12 @@ class VisitOutcome(models.TextChoices):
     NO_ANSWER = "no_answer", _("未联系上")
 
 
+# A check-in further than this from the stated visit is marked on the visit page (not refused:
+# a phone's clock, a late save or a poor fix happen to honest officers too).
+CHECK_IN_MAX_MINUTES = 30
+CHECK_IN_MAX_METRES = 500
+
+
 class VisitQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("merchant", "created_by").prefetch_related("members", "photos")
@@ -272,6 +278,13 @@ class Visit(TimeStampedModel):
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     location_accuracy = models.PositiveIntegerField(_("定位精度(米)"), null=True, blank=True)
+    # 定位打卡: the server's clock when the position arrived, apart from the visit time the
+    # officer may edit; how far it was from the merchant's earlier check-ins.
+    checked_in_at = models.DateTimeField(_("打卡时间"), null=True, blank=True)
+    check_in_distance = models.PositiveIntegerField(_("距以往打卡位置(米)"), null=True, blank=True)
+    # The form's one-time key: a double tap or a resend after a lost answer finds this visit
+    # instead of logging a second one.
+    idempotency_key = models.UUIDField(_("提交编号"), null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="visits_logged", verbose_name=_("记录人")
     )
@@ -295,6 +308,22 @@ class Visit(TimeStampedModel):
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def check_in_minutes_off(self) -> int | None:
+        """Minutes between the check-in stamp and the stated visit time."""
+        if self.checked_in_at is None:
+            return None
+        return round(abs((self.checked_in_at - self.visited_at).total_seconds()) / 60)
+
+    @property
+    def check_in_far_in_time(self) -> bool:
+        minutes = self.check_in_minutes_off
+        return minutes is not None and minutes > CHECK_IN_MAX_MINUTES
+
+    @property
+    def check_in_far_in_space(self) -> bool:
+        return self.check_in_distance is not None and self.check_in_distance > CHECK_IN_MAX_METRES
+
 
 def visit_photo_path(instance: "VisitPhoto", filename: str) -> str:
     return f"sponsors/visits/{instance.visit_id}/{filename}"
@@ -303,6 +332,8 @@ def visit_photo_path(instance: "VisitPhoto", filename: str) -> str:
 class VisitPhoto(TimeStampedModel):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("拜访记录"))
     image = models.ImageField(_("照片"), upload_to=visit_photo_path)
+    # A small copy made by the server for lists and printed documents.
+    thumbnail = models.ImageField(_("缩略图"), upload_to=visit_photo_path, blank=True)
     caption = models.CharField(_("说明"), max_length=100, blank=True)
 
     class Meta:
@@ -312,6 +343,10 @@ class VisitPhoto(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+    @property
+    def thumbnail_or_image(self):
+        return self.thumbnail or self.image
 
 
 class FollowUpQuerySet(models.QuerySet):

@@ -60,6 +60,21 @@ def merchants_for_search(text: str, limit: int = 8) -> list[Merchant]:
     )
 
 
+def merchants_suggested_for(member: Member, limit: int = 8) -> list[Merchant]:
+    """The visit form's picker before any typing: the merchants this member went to last,
+    then the rest of those they own; one query."""
+    my_last_visit = (
+        Visit.objects.filter(merchant=OuterRef("pk"), members=member).order_by("-visited_at").values("visited_at")[:1]
+    )
+    return list(
+        Merchant.objects.annotate(my_last_visit=Subquery(my_last_visit))
+        .filter(Q(owner=member) | Q(my_last_visit__isnull=False))
+        .exclude(stage=Stage.LOST, my_last_visit__isnull=True)
+        .select_related("industry")
+        .order_by(F("my_last_visit").desc(nulls_last=True), "name", "pk")[:limit]
+    )
+
+
 # A column shows its most recently active merchants; the rest are one click away in the
 # list filtered by stage. A board of a thousand cards helps nobody and takes seconds.
 BOARD_COLUMN_LIMIT = 40

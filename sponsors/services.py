@@ -1,12 +1,14 @@
 """Every write of the sponsors app: merchants, contacts, stage changes, vetting, visits, follow-ups."""
 
+import math
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from outreach.models import Member, ReminderKind
 from outreach.phones import normalize_phone
 from outreach.reminders import in_department_language, overdue_round, remind, rule_for
 from outreach.services import notifications_resolve
+from outreach.uploads import thumbnail_of
 
 from . import blacklisting
 from .models import (
@@ -229,6 +232,37 @@ def _check_visit_members(members: list[Member]) -> None:
         raise ValidationError({"members": _("至少选择一位拜访人。")})
 
 
+def _distance_metres(lat1: Decimal, lon1: Decimal, lat2: Decimal, lon2: Decimal) -> int:
+    """Great-circle distance (haversine), good to a metre or so at a city's scale."""
+    phi1, phi2 = math.radians(float(lat1)), math.radians(float(lat2))
+    d_phi, d_lambda = phi2 - phi1, math.radians(float(lon2) - float(lon1))
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return round(2 * 6_371_000 * math.asin(math.sqrt(a)))
+
+
+def _check_in_distance(merchant: Merchant, latitude: Decimal, longitude: Decimal) -> int | None:
+    """How far this check-in is from the merchant's latest earlier one (merchants have an
+    address, not coordinates); None for a merchant's first check-in."""
+    earlier = (
+        Visit.objects.filter(merchant=merchant, checked_in_at__isnull=False, latitude__isnull=False)
+        .order_by("-checked_in_at")
+        .values_list("latitude", "longitude")
+        .first()
+    )
+    return _distance_metres(earlier[0], earlier[1], latitude, longitude) if earlier else None
+
+
+def _photo_add(visit: Visit, photo: UploadedFile) -> VisitPhoto:
+    visit_photo = VisitPhoto(visit=visit, image=photo)
+    visit_photo.full_clean()
+    visit_photo.save()
+    thumbnail = thumbnail_of(visit_photo.image)
+    if thumbnail is not None:
+        visit_photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        visit_photo.save(update_fields=["thumbnail", "updated_at"])
+    return visit_photo
+
+
 @transaction.atomic
 def visit_log(
     *,
@@ -250,8 +284,17 @@ def visit_log(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     location_accuracy: int | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> Visit:
-    """Log a visit; in the same step move the merchant's stage and open the next step."""
+    """Log a visit; in the same step move the merchant's stage and open the next step.
+
+    With an `idempotency_key` (the form's), a second call with the same key (a double tap,
+    a resend after the answer was lost) logs nothing and returns the first visit. A position
+    is stamped with the server's time (`checked_in_at`), apart from the stated `visited_at`."""
+    if idempotency_key is not None:
+        earlier = Visit.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
     _check_visit_members(members)
     if visited_at > timezone.now() + timedelta(hours=1):
         raise ValidationError({"visited_at": _("拜访时间不能晚于现在。")})
@@ -272,16 +315,27 @@ def visit_log(
         latitude=latitude,
         longitude=longitude,
         location_accuracy=location_accuracy,
+        idempotency_key=idempotency_key,
         created_by=by,
     )
-    visit.full_clean()
+    if visit.has_location:
+        visit.checked_in_at = timezone.now()
+        visit.check_in_distance = _check_in_distance(merchant, latitude, longitude)
+    visit.full_clean(exclude=["idempotency_key"])
     visit._history_user = by.user
-    visit.save()
+    if idempotency_key is not None:
+        # Two requests with one key at the same moment: the second waits on the unique
+        # index, fails, and answers with the first one's visit.
+        try:
+            with transaction.atomic():
+                visit.save()
+        except IntegrityError:
+            return Visit.objects.get(idempotency_key=idempotency_key)
+    else:
+        visit.save()
     visit.members.set(members)
     for photo in photos:
-        visit_photo = VisitPhoto(visit=visit, image=photo)
-        visit_photo.full_clean()
-        visit_photo.save()
+        _photo_add(visit, photo)
     if new_stage:
         merchant_change_stage(merchant=merchant, to_stage=new_stage, by=by, reason=stage_reason)
     if next_step:
@@ -311,9 +365,7 @@ def visit_update(
     visit.save()
     visit.members.set(members)
     for photo in photos:
-        visit_photo = VisitPhoto(visit=visit, image=photo)
-        visit_photo.full_clean()
-        visit_photo.save()
+        _photo_add(visit, photo)
     return visit
 
 

@@ -90,7 +90,7 @@ def merchant_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def merchant_create_view(request: HttpRequest) -> HttpResponse:
     member = permissions.require_writer(request)
-    form = MerchantForm(request.POST or None, initial={"owner": member.pk})
+    form = MerchantForm(request.POST or None, initial={"owner": member.pk}, member=member)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -161,7 +161,7 @@ def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def merchant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     merchant = permissions.get_merchant_for_edit(request, pk)
-    form = MerchantForm(request.POST or None, instance=merchant)
+    form = MerchantForm(request.POST or None, instance=merchant, member=request.member)
     changes = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -315,17 +315,24 @@ def visit_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("拜访已记录。"))
                 return redirect(visit.merchant)
         merchant = form.cleaned_data.get("merchant") if hasattr(form, "cleaned_data") else None
-    return render(
-        request, "sponsors/visit_form.html", {"form": form, "merchant": merchant, "today": timezone.localdate()}
-    )
+    context = {"form": form, "merchant": merchant, "today": timezone.localdate()}
+    if merchant is None:
+        # Before any typing: the merchants the officer is most likely standing in.
+        context["suggestions"] = queries.merchants_suggested_for(member)
+    return render(request, "sponsors/visit_form.html", context)
 
 
 @require_GET
 def merchant_search(request: HttpRequest) -> HttpResponse:
-    """htmx: the visit form's merchant picker."""
-    permissions.require_member(request)
-    results = queries.merchants_for_search(request.GET.get("q", ""))
-    return render(request, "sponsors/_merchant_search.html", {"results": results, "q": request.GET.get("q", "")})
+    """htmx: the merchant pickers. `q` is the text typed; with `suggest=1` an empty `q`
+    answers with the member's own and last visited merchants (the visit form)."""
+    member = permissions.require_member(request)
+    q = request.GET.get("q", "")
+    if not q.strip() and request.GET.get("suggest") == "1":
+        results = queries.merchants_suggested_for(member)
+    else:
+        results = queries.merchants_for_search(q)
+    return render(request, "sponsors/_merchant_search.html", {"results": results, "q": q})
 
 
 @require_GET
@@ -350,7 +357,9 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "notes": visit.notes,
         "lesson": visit.lesson,
     }
-    form = VisitEditForm(request.POST or None, request.FILES or None, initial=initial)
+    form = VisitEditForm(
+        request.POST or None, request.FILES or None, initial=initial, member=request.member, visit=visit
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

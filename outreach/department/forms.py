@@ -54,7 +54,12 @@ class CandidateForm(forms.ModelForm):
     class Meta:
         model = Candidate
         fields = ["name", "student_number", "class_major", "mobile", "email", "direction", "motivation"]
-        widgets = {"motivation": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "motivation": forms.Textarea(attrs={"rows": 3}),
+            # A phone's digit keyboard, not its letters.
+            "student_number": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "mobile": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
 
 
 class InterviewForm(forms.ModelForm):
