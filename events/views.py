@@ -338,9 +338,12 @@ def fulfilment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _report_response(contract) -> HttpResponse:
-    pdf = _document(
-        "events/pdf/fulfilment_report.html", {"contract": contract, "summary": queries.fulfilment_summary(contract)}
-    )
+    context = {
+        "contract": contract,
+        "summary": queries.fulfilment_summary(contract),
+        **queries.contract_document_parts(contract),
+    }
+    pdf = _document("events/pdf/fulfilment_report.html", context)
     return pdf_response(pdf, f"{contract.number}-执行报告.pdf")
 
 
