@@ -836,6 +836,8 @@ def acceptance_confirm(*, link: MerchantLink, deliverable_id: int, ip: str | Non
             contract=deliverable.contract, deliverable=deliverable, action=AcceptanceAction.CONFIRMED, link=link, ip=ip
         )
     )
+    if not deliverable.contract.deliverables.filter(acceptance=Acceptance.OBJECTED).exists():
+        notifications_resolve(topic=acceptance_topic(deliverable.contract))  # it withdrew its objection
     acceptance_payments_fall_due(contract=deliverable.contract)
     return deliverable
 

@@ -701,7 +701,9 @@ def _merchant_page(request: HttpRequest, token: str, *, objection=None, status: 
         status=status,
     )
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token must not leak to other sites, but the page's own forms need their Origin: with
+    # no-referrer the browser sends "Origin: null" and CSRF refuses the sponsor's answer.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -147,3 +147,24 @@ def test_english_variant_is_complete(client_for, officer, profile, tmp_path, pop
         assert heading in text.lower()
     assert "Page1of" in text
     assert "Exampleparty_name" in text and "Exampleparty_authority" in text
+
+
+def test_demo_department_has_a_profile_and_its_contract_prints_it(settings, client_for, tmp_path, poppler):
+    from django.core.management import call_command
+
+    from events.models import Acceptance, Contract
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    contract = Contract.objects.get(event__title="互联网知识竞赛")
+    minister = contract.approved_by
+    assert DepartmentProfile.current().is_complete
+    text, _fonts = contract_pdf(client_for(minister), contract, tmp_path)
+    assert "甲方(受赞助方)华中示范大学学生会" in text and "共青团华中示范大学委员会" in text
+    assert "账号3202002109024567812" in text
+    # the demo sponsor answered on its link: two confirmed, one objection waiting
+    assert sorted(contract.deliverables.values_list("acceptance", flat=True)) == sorted(
+        [Acceptance.CONFIRMED, Acceptance.CONFIRMED, Acceptance.OBJECTED]
+    )
+    page = client_for(minister).get(reverse("outreach:department-profile")).content.decode()
+    assert "共青团华中示范大学委员会" in page
