@@ -182,3 +182,11 @@ def test_contract_page_query_count_with_acceptance(client_for, officer, fulfille
     client.get(fulfilled.get_absolute_url())
     with django_assert_max_num_queries(30):
         assert client.get(fulfilled.get_absolute_url()).status_code == 200
+
+
+def test_link_page_query_count(client, officer, fulfilled, django_assert_max_num_queries):
+    _link, token = services.merchant_link_create(contract=fulfilled, created_by=officer)
+    url = reverse("events:merchant-link", args=[token])
+    client.get(url)
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200

@@ -68,3 +68,10 @@ def test_bad_account_and_phone_are_form_errors(client_for, minister):
     assert "账号只能包含数字。" in page
     assert "请输入有效" in page
     assert not DepartmentProfile.objects.exists()
+
+
+def test_settings_page_query_count(client_for, minister, django_assert_max_num_queries):
+    client = client_for(minister)
+    client.post(URL, FORM)
+    with django_assert_max_num_queries(10):
+        assert client.get(URL).status_code == 200
