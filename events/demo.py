@@ -158,11 +158,30 @@ def seed(stdout=None) -> None:
     if not Contract.objects.filter(event=contest, merchant=xes).exists():
         contract = services.contract_create_from_package(package=proposal.packages.first(), merchant=xes, owner=li)
         contract.union_signatory, contract.merchant_signatory = "林晓峰", "刘老师"
+        contract.sponsor_contact, contract.sponsor_phone = "刘老师", "13871234567"
+        contract.sponsor_materials = "机构 LOGO 矢量源文件、口播稿一份"
+        contract.sponsor_materials_due = contest.starts_on - timedelta(days=10)
+        contract.acceptance_days = 7
         contract.save()
         services.payment_add(contract=contract, amount=Decimal("3000"), due_on=contest.starts_on - timedelta(days=7))
         _sign_and_fulfil(contract, minister, advisor, li, vice, done=99, verified=99, photo_color="#1f6f8b")
         payment = contract.payments.first()
         services.payment_receive(payment=payment, received_on=payment.due_on)
+        services.contract_receipt_record(
+            contract=contract, handed_on=payment.due_on + timedelta(days=3), note="财务处收据"
+        )
+        # The sponsor answered on its link: two benefits confirmed, one objection to resolve.
+        link, _token = services.merchant_link_create(contract=contract, created_by=li)
+        first, second, *rest = contract.deliverables.order_by("pk")
+        for deliverable in (first, second):
+            services.acceptance_confirm(link=link, deliverable_id=deliverable.pk, ip="203.0.113.24")
+        for deliverable in rest:
+            services.acceptance_object(
+                link=link,
+                deliverable_id=deliverable.pk,
+                comment="决赛现场只口播了一次，合同写的是两次。",
+                ip="203.0.113.24",
+            )
         created_contracts += 1
 
     # 2. 校排球赛: jersey printing promised, half delivered.
@@ -232,6 +251,9 @@ def seed(stdout=None) -> None:
             package=vb_proposal.packages.first(), merchant=lining, owner=wang
         )
         contract.union_signatory, contract.merchant_signatory = "林晓峰", "周店长"
+        contract.sponsor_contact = "周店长"
+        contract.sponsor_materials = "李宁 LOGO 矢量源文件、球衣印制样稿"
+        contract.sponsor_materials_due = volleyball.starts_on - timedelta(days=14)
         contract.payment_terms = "分四期支付，每期 750 元：签约时、签约后一周、比赛前、比赛结束后七日内。"
         contract.save()
         item = contract.in_kind_items.first()

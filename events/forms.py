@@ -139,8 +139,21 @@ class ContractFromPackageForm(_Form, forms.Form):
 class ContractForm(_Form, VersionedForm, forms.ModelForm):
     class Meta:
         model = Contract
-        fields = ["merchant", "cash_amount", "payment_terms", "breach_terms", "union_signatory", "merchant_signatory"]
+        fields = [
+            "merchant",
+            "cash_amount",
+            "payment_terms",
+            "breach_terms",
+            "union_signatory",
+            "merchant_signatory",
+            "sponsor_contact",
+            "sponsor_phone",
+            "sponsor_materials",
+            "sponsor_materials_due",
+            "acceptance_days",
+        ]
         widgets = {
+            "sponsor_materials_due": DATE,
             "payment_terms": forms.Textarea(attrs={"rows": 2}),
             "breach_terms": forms.Textarea(attrs={"rows": 3}),
         }
@@ -196,7 +209,7 @@ class CompleteForm(_Form, forms.Form):
 class PaymentForm(_Form, forms.ModelForm):
     class Meta:
         model = Payment
-        fields = ["amount", "due_on", "note"]
+        fields = ["amount", "on_acceptance", "due_on", "note"]
         widgets = {"due_on": DATE}
 
 
@@ -209,6 +222,22 @@ class ReceiveForm(forms.Form):
 
 class BlacklistKeepForm(forms.Form):
     note = forms.CharField(label=_("保留说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+class ObjectionForm(_Form, forms.Form):
+    comment = forms.CharField(
+        label=_("异议内容"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("请写明与合同不符之处，例如位置、数量或日期。"),
+    )
+
+
+class ResolveObjectionForm(_Form, forms.Form):
+    note = forms.CharField(label=_("处理说明"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReceiptForm(_Form, forms.Form):
+    handed_on = forms.DateField(label=_("收据交付日期"), widget=DATE)
+    note = forms.CharField(label=_("收据说明"), max_length=200, required=False)
 
 
 class MaterialForm(_Form, forms.ModelForm):

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from outreach.locking import Versioned
 from outreach.models import Member, TimeStampedModel
+from outreach.phones import validate_phone
 from sponsors.models import Industry, Merchant
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -324,6 +325,23 @@ class Contract(Versioned, TimeStampedModel):
             "甲方未能落实的宣传权益，按该项权益对应金额退还或以等值权益补足。"
         ),
     )
+    sponsor_contact = models.CharField(
+        _("乙方联系人"), max_length=50, blank=True, help_text=_("留空则使用商家的第一位联系人")
+    )
+    sponsor_phone = models.CharField(_("乙方联系电话"), max_length=30, blank=True, validators=[validate_phone])
+    sponsor_materials = models.CharField(
+        _("乙方提供的材料"), max_length=300, blank=True, help_text=_("如：LOGO 矢量源文件、产品样品 50 份")
+    )
+    sponsor_materials_due = models.DateField(_("材料提交截止日期"), null=True, blank=True)
+    acceptance_days = models.PositiveSmallIntegerField(
+        _("默认验收期限(天)"),
+        null=True,
+        blank=True,
+        help_text=_("执行报告发出后这么多天内乙方未提出异议，视为验收合格；留空则须乙方逐项确认。"),
+    )
+    report_sent_at = models.DateTimeField(_("执行报告发送时间"), null=True, blank=True)
+    receipt_handed_on = models.DateField(_("收据交付日期"), null=True, blank=True)
+    receipt_note = models.CharField(_("收据说明"), max_length=200, blank=True, help_text=_("如：财务处收据编号"))
     union_signatory = models.CharField(_("甲方签字人"), max_length=50, blank=True)
     merchant_signatory = models.CharField(_("乙方签字人"), max_length=50, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
@@ -477,6 +495,12 @@ class DeliverableQuerySet(models.QuerySet):
         return self.filter(status=DeliverableStatus.OPEN, due_on__lt=today or timezone.localdate())
 
 
+class Acceptance(models.TextChoices):
+    PENDING = "pending", _("待验收")
+    CONFIRMED = "confirmed", _("已确认验收")
+    OBJECTED = "objected", _("有异议")
+
+
 class Deliverable(TimeStampedModel):
     clause = models.OneToOneField(Clause, on_delete=models.CASCADE, related_name="deliverable", verbose_name=_("条款"))
     contract = models.ForeignKey(
@@ -496,6 +520,11 @@ class Deliverable(TimeStampedModel):
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("核实人")
     )
     verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    acceptance = models.CharField(
+        _("赞助方验收"), max_length=20, choices=Acceptance.choices, default=Acceptance.PENDING
+    )
+    acceptance_comment = models.TextField(_("赞助方意见"), blank=True)
+    acceptance_at = models.DateTimeField(_("验收答复时间"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = DeliverableQuerySet.as_manager()
@@ -514,6 +543,11 @@ class Deliverable(TimeStampedModel):
     @property
     def is_overdue(self) -> bool:
         return self.status == DeliverableStatus.OPEN and self.due_on < timezone.localdate()
+
+    @property
+    def is_delivered(self) -> bool:
+        """Done (with its photos) or verified: the sponsor may now confirm it or object."""
+        return self.status != DeliverableStatus.OPEN
 
 
 class Evidence(TimeStampedModel):
@@ -544,7 +578,12 @@ class Payment(TimeStampedModel):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="payments", verbose_name=_("合同"))
     amount = models.DecimalField(_("金额(元)"), **MONEY)
-    due_on = models.DateField(_("应付日期"))
+    on_acceptance = models.BooleanField(
+        _("验收后支付"),
+        default=False,
+        help_text=_("全部权益经赞助方确认验收(或按约定视为验收)时到期，不填应付日期。"),
+    )
+    due_on = models.DateField(_("应付日期"), null=True, blank=True)
     received_on = models.DateField(_("到账日期"), null=True, blank=True)
     received_amount = models.DecimalField(_("实收金额(元)"), null=True, blank=True, **MONEY)
     note = models.CharField(_("备注"), max_length=200, blank=True)
@@ -565,6 +604,11 @@ class Payment(TimeStampedModel):
         if self.received_amount is None:
             return Decimal("0")
         return max(self.amount - self.received_amount, Decimal("0"))
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.due_on is None and not self.on_acceptance:
+            raise ValidationError({"due_on": _("请填写应付日期，或勾选“验收后支付”。")})
 
 
 class MaterialSource(models.TextChoices):
@@ -632,3 +676,48 @@ class MerchantLink(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AcceptanceAction(models.TextChoices):
+    CONFIRMED = "confirmed", _("确认验收")
+    OBJECTED = "objected", _("提出异议")
+    RESOLVED = "resolved", _("处理异议")
+    DEEMED = "deemed", _("视为验收")
+
+
+class AcceptanceRecord(TimeStampedModel):
+    """One step of the sponsor's acceptance: what the sponsor did on its link (with the address
+    it came from), or how the department answered an objection. Never changed, only added."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="acceptance_records", verbose_name=_("合同")
+    )
+    deliverable = models.ForeignKey(
+        Deliverable,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="acceptance_records",
+        verbose_name=_("落实事项"),
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=AcceptanceAction.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    link = models.ForeignKey(
+        MerchantLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("商家链接")
+    )
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("处理人")
+    )
+
+    class Meta:
+        verbose_name = _("验收记录")
+        verbose_name_plural = _("验收记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} {self.get_action_display()}"
+
+    @property
+    def by_sponsor(self) -> bool:
+        return self.member_id is None and self.action != AcceptanceAction.DEEMED

@@ -31,6 +31,8 @@ from sponsors.timeline import TimelineEntry
 from .models import (
     OPEN_PROPOSAL_STATUSES,
     SIGNED_STATUSES,
+    Acceptance,
+    AcceptanceRecord,
     Benefit,
     BenefitApproval,
     Contract,
@@ -144,6 +146,13 @@ def contract_for_detail(pk: int) -> Contract:
                 ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))),
             ),
             Prefetch("links", queryset=MerchantLink.objects.order_by("-created_at")),
+            "merchant__contacts",
+            Prefetch(
+                "acceptance_records",
+                queryset=AcceptanceRecord.objects.select_related("deliverable__clause", "member").order_by(
+                    "created_at", "pk"
+                ),
+            ),
         )
         .get(pk=pk)
     )
@@ -536,3 +545,39 @@ def payments_overdue(queryset: QuerySet[Payment], today: date | None = None) -> 
 
 def payments_due(queryset: QuerySet[Payment], today: date | None = None) -> QuerySet[Payment]:
     return queryset.filter(received_on__isnull=True, due_on__gte=today or timezone.localdate())
+
+
+# --- What the printed contract says besides the contract row
+
+
+def contract_document_parts(contract: Contract) -> dict:
+    """The union's side (the department settings), the sponsor's contact (the contract's, else
+    the merchant's primary contact), whether the advisor signs, and the benefit annex with each
+    benefit's acceptance. A fixed number of queries (clauses, deliverables and contacts may be
+    prefetched)."""
+    from outreach.models import DepartmentProfile
+
+    from .services import needs_advisor_signoff
+
+    contact = next(iter(contract.merchant.contacts.all()), None)
+    deliverables = {d.clause_id: d for d in contract.deliverables.all()}
+    return {
+        "profile": DepartmentProfile.current(),
+        "sponsor_contact": contract.sponsor_contact or (contact.name if contact else ""),
+        "sponsor_phone": contract.sponsor_phone or (contact.mobile if contact else ""),
+        "sponsor_email": contact.email if contact else "",
+        "needs_signoff": needs_advisor_signoff(contract),
+        "annex": [(clause, deliverables.get(clause.pk)) for clause in contract.clauses.all()],
+    }
+
+
+def acceptance_summary(contract: Contract) -> dict[str, int]:
+    """How the sponsor answered: confirmed, objected, and delivered but not answered yet."""
+    deliverables = list(contract.deliverables.all())
+    return {
+        "total": len(deliverables),
+        "confirmed": sum(d.acceptance == Acceptance.CONFIRMED for d in deliverables),
+        "objected": sum(d.acceptance == Acceptance.OBJECTED for d in deliverables),
+        "unanswered": sum(d.acceptance == Acceptance.PENDING and d.is_delivered for d in deliverables),
+        "undelivered": sum(not d.is_delivered for d in deliverables),
+    }

@@ -25,6 +25,9 @@ from sponsors.services import merchant_change_stage
 from .models import (
     OPEN_PROPOSAL_STATUSES,
     UNSIGNED_STATUSES,
+    Acceptance,
+    AcceptanceAction,
+    AcceptanceRecord,
     Amendment,
     Benefit,
     BenefitApproval,
@@ -241,6 +244,10 @@ def proposal_set_status(*, proposal: Proposal, status: str) -> Proposal:
 # --- Contracts
 
 
+# What a draft says of the sponsor's side, besides the money (set at creation or by editing).
+CONTRACT_TERMS = ("sponsor_contact", "sponsor_phone", "sponsor_materials", "sponsor_materials_due", "acceptance_days")
+
+
 def _next_contract_number(year: int) -> str:
     """WL-<year>-<seq>: the year's counter row is locked until the transaction ends, so two
     contracts created at once wait for each other and never share (or reuse) a number."""
@@ -267,8 +274,13 @@ def contract_create(
     union_signatory: str = "",
     merchant_signatory: str = "",
     breach_terms: str | None = None,
+    **terms,
 ) -> Contract:
+    """`terms`: the sponsor's side (CONTRACT_TERMS: contact, materials, acceptance period)."""
     _check_merchant(merchant)
+    unknown = set(terms) - set(CONTRACT_TERMS)
+    if unknown:
+        raise TypeError(f"contract_create() got unexpected terms {sorted(unknown)}")
     contract = Contract(
         number=_next_contract_number(timezone.localdate().year),
         event=event,
@@ -279,6 +291,7 @@ def contract_create(
         payment_terms=payment_terms,
         union_signatory=union_signatory,
         merchant_signatory=merchant_signatory,
+        **terms,
     )
     if breach_terms:
         contract.breach_terms = breach_terms
@@ -688,8 +701,12 @@ def deliverables_transfer(from_member: Member, to_member: Member) -> int:
 
 
 @transaction.atomic
-def payment_add(*, contract: Contract, amount: Decimal, due_on: date, note: str = "") -> Payment:
-    """An instalment; all of them together never come to more than the contract's cash."""
+def payment_add(
+    *, contract: Contract, amount: Decimal, due_on: date | None, note: str = "", on_acceptance: bool = False
+) -> Payment:
+    """An instalment on a date, or (`on_acceptance`) one that falls due when the sponsor has
+    accepted every benefit: its date is set then, by `acceptance_payments_fall_due`. All of
+    them together never come to more than the contract's cash."""
     if contract.status == ContractStatus.TERMINATED:
         raise ValidationError(_("合同已终止。"))
     _check_contract_not_blocked(contract, _("不能添加付款计划"))
@@ -705,7 +722,9 @@ def payment_add(*, contract: Contract, amount: Decimal, due_on: date, note: str 
                 % {"total": format_cny(total), "cash": format_cny(cash), "over": format_cny(total - cash)}
             }
         )
-    return _save(Payment(contract=contract, amount=amount, due_on=due_on, note=note))
+    if on_acceptance:
+        due_on = None
+    return _save(Payment(contract=contract, amount=amount, due_on=due_on, note=note, on_acceptance=on_acceptance))
 
 
 @transaction.atomic
@@ -957,3 +976,213 @@ def contract_approval_reminders_send(*, now=None) -> int:
                 url=contract.get_absolute_url(),
             )
     return told
+
+
+# --- Acceptance by the sponsor (on its signed link) and the instalment tied to it
+#
+# Kept apart from submit/approve/sign: acceptance starts once a benefit is delivered and only
+# ever adds an AcceptanceRecord and changes the deliverable's acceptance fields.
+
+ACCEPTING_STATUSES = (ContractStatus.IN_FULFILMENT, ContractStatus.FULFILLED, ContractStatus.SIGNED)
+
+
+def _locked_deliverable_for_sponsor(*, link: MerchantLink, deliverable_id: int) -> Deliverable:
+    """The link's own deliverable, delivered, locked until the transaction ends (two taps at
+    once record one answer)."""
+    deliverable = (
+        Deliverable.objects.select_for_update()
+        .select_related("contract", "clause")
+        .filter(pk=deliverable_id, contract_id=link.contract_id)
+        .first()
+    )
+    if deliverable is None:
+        raise ValidationError(_("找不到这项权益。"))
+    if deliverable.contract.status not in ACCEPTING_STATUSES:
+        raise ValidationError(_("该合同已终止，不能再验收。"))
+    if not deliverable.is_delivered:
+        raise ValidationError(_("这项权益尚未落实，落实后才能验收。"))
+    return deliverable
+
+
+def _answer(deliverable: Deliverable, acceptance: str, comment: str) -> None:
+    deliverable.acceptance = acceptance
+    deliverable.acceptance_comment = comment
+    deliverable.acceptance_at = timezone.now()
+    deliverable.full_clean()
+    deliverable.save(update_fields=["acceptance", "acceptance_comment", "acceptance_at", "updated_at"])
+
+
+@transaction.atomic
+def acceptance_confirm(*, link: MerchantLink, deliverable_id: int, ip: str | None) -> Deliverable:
+    """The sponsor confirms a delivered benefit (确认验收). Confirming the last one makes the
+    instalments tied to acceptance fall due today."""
+    deliverable = _locked_deliverable_for_sponsor(link=link, deliverable_id=deliverable_id)
+    if deliverable.acceptance == Acceptance.CONFIRMED:
+        return deliverable  # a second tap changes nothing
+    _answer(deliverable, Acceptance.CONFIRMED, "")
+    _save(
+        AcceptanceRecord(
+            contract=deliverable.contract, deliverable=deliverable, action=AcceptanceAction.CONFIRMED, link=link, ip=ip
+        )
+    )
+    if not deliverable.contract.deliverables.filter(acceptance=Acceptance.OBJECTED).exists():
+        notifications_resolve(topic=acceptance_topic(deliverable.contract))  # it withdrew its objection
+    acceptance_payments_fall_due(contract=deliverable.contract)
+    return deliverable
+
+
+@transaction.atomic
+def acceptance_object(*, link: MerchantLink, deliverable_id: int, comment: str, ip: str | None) -> Deliverable:
+    """The sponsor objects to a delivered benefit, saying why; the drafter and the minister hear."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(_("请写明异议的内容，例如哪里与合同不符。"))
+    if len(comment) > 1000:
+        raise ValidationError(_("异议请控制在 1000 字以内。"))
+    deliverable = _locked_deliverable_for_sponsor(link=link, deliverable_id=deliverable_id)
+    _answer(deliverable, Acceptance.OBJECTED, comment)
+    record = _save(
+        AcceptanceRecord(
+            contract=deliverable.contract,
+            deliverable=deliverable,
+            action=AcceptanceAction.OBJECTED,
+            comment=comment,
+            link=link,
+            ip=ip,
+        )
+    )
+    _tell_objection(deliverable, record)
+    return deliverable
+
+
+def acceptance_topic(contract: Contract) -> str:
+    return f"contract:{contract.pk}:acceptance"
+
+
+@in_department_language
+def _tell_objection(deliverable: Deliverable, record: AcceptanceRecord) -> None:
+    contract = deliverable.contract
+    recipients = {member.pk: member for member in _ministers()}
+    if contract.owner_id:
+        recipients.setdefault(contract.owner_id, contract.owner)
+    for member in recipients.values():
+        notify(
+            recipient=member,
+            key=f"acceptance-objected:{record.pk}",
+            title=_("赞助方对权益提出异议：%(number)s %(merchant)s")
+            % {"number": contract.number, "merchant": contract.merchant},
+            body=_("权益：%(clause)s\n赞助方意见：%(comment)s\n请核实后在合同页处理异议。")
+            % {"clause": deliverable.clause.text, "comment": record.comment},
+            url=contract.get_absolute_url() + "#acceptance",
+            topic=acceptance_topic(contract),
+        )
+
+
+@transaction.atomic
+def acceptance_objection_resolve(*, deliverable: Deliverable, member: Member, note: str) -> Deliverable:
+    """The department answers an objection (re-hung the banner, explained the photo): the benefit
+    goes back to the sponsor, who confirms it (or objects again) on the link."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("请写明如何处理了赞助方的异议。"))
+    deliverable = Deliverable.objects.select_for_update().select_related("contract").get(pk=deliverable.pk)
+    if deliverable.acceptance != Acceptance.OBJECTED:
+        raise ValidationError(_("这项权益没有待处理的异议。"))
+    deliverable.acceptance = Acceptance.PENDING
+    deliverable.acceptance_at = None
+    deliverable.full_clean()
+    deliverable.save(update_fields=["acceptance", "acceptance_at", "updated_at"])
+    _save(
+        AcceptanceRecord(
+            contract=deliverable.contract,
+            deliverable=deliverable,
+            action=AcceptanceAction.RESOLVED,
+            comment=note,
+            member=member,
+        )
+    )
+    if not deliverable.contract.deliverables.filter(acceptance=Acceptance.OBJECTED).exists():
+        notifications_resolve(topic=acceptance_topic(deliverable.contract))
+    return deliverable
+
+
+def contract_report_sent(*, contract: Contract, member: Member) -> Contract:
+    """The fulfilment report went to the sponsor now: the default acceptance period starts."""
+    if contract.status not in ACCEPTING_STATUSES:
+        raise ValidationError(_("只有已签署的合同可以发送执行报告。"))
+    contract.report_sent_at = timezone.now()
+    return _save_contract(contract, fields=["report_sent_at"], from_status=list(ACCEPTING_STATUSES))
+
+
+def contract_receipt_record(*, contract: Contract, handed_on: date, note: str = "") -> Contract:
+    """The school finance office's receipt was handed to the sponsor on `handed_on`."""
+    if contract.status not in (*ACCEPTING_STATUSES, ContractStatus.TERMINATED):
+        raise ValidationError(_("只有已签署的合同可以登记收据。"))
+    contract.receipt_handed_on = handed_on
+    contract.receipt_note = note
+    statuses = [*ACCEPTING_STATUSES, ContractStatus.TERMINATED]
+    return _save_contract(contract, fields=["receipt_handed_on", "receipt_note"], from_status=statuses)
+
+
+def acceptance_due_date(contract: Contract, *, today: date | None = None) -> date | None:
+    """When the instalments tied to acceptance fall due, or None while they do not yet: the day
+    the last benefit was confirmed, or (the contract's default period) `acceptance_days` after
+    the report was sent, if no objection is open by then."""
+    today = today or timezone.localdate()
+    deliverables = list(contract.deliverables.all())
+    if not deliverables or any(d.acceptance == Acceptance.OBJECTED for d in deliverables):
+        return None
+    if all(d.acceptance == Acceptance.CONFIRMED for d in deliverables):
+        return max(timezone.localdate(d.acceptance_at) for d in deliverables)
+    if contract.acceptance_days is not None and contract.report_sent_at is not None:
+        deemed = timezone.localdate(contract.report_sent_at) + timedelta(days=contract.acceptance_days)
+        if deemed <= today and all(d.is_delivered for d in deliverables):
+            return deemed
+    return None
+
+
+@in_department_language
+def acceptance_payments_fall_due(*, contract: Contract, today: date | None = None) -> int:
+    """Give the contract's acceptance-tied instalments their date once acceptance is complete;
+    the drafter hears. Idempotent: a payment that has its date keeps it."""
+    due = acceptance_due_date(contract, today=today)
+    if due is None:
+        return 0
+    waiting = list(contract.payments.filter(on_acceptance=True, due_on__isnull=True, received_on__isnull=True))
+    if not waiting:
+        return 0
+    confirmed_all = not contract.deliverables.exclude(acceptance=Acceptance.CONFIRMED).exists()
+    if not confirmed_all:
+        _save(AcceptanceRecord(contract=contract, action=AcceptanceAction.DEEMED))
+    for payment in waiting:
+        payment.due_on = due
+        payment.full_clean()
+        payment.save(update_fields=["due_on", "updated_at"])
+    if contract.owner_id:
+        notify(
+            recipient=contract.owner,
+            key=f"acceptance-complete:{contract.pk}",
+            title=_("赞助方验收完成，验收款已到期：%(number)s %(merchant)s")
+            % {"number": contract.number, "merchant": contract.merchant},
+            body=_("验收后支付的 %(amount)s 元自 %(date)s 起到期，请联系赞助方付款。")
+            % {"amount": sum(p.amount for p in waiting), "date": due.isoformat()},
+            url=contract.get_absolute_url() + "#payments",
+            topic=f"contract:{contract.pk}:acceptance-payment",
+        )
+    return len(waiting)
+
+
+def acceptance_payments_sweep(*, today: date | None = None) -> int:
+    """Daily: contracts whose default acceptance period ran out without an objection."""
+    contracts = (
+        Contract.objects.filter(
+            status__in=ACCEPTING_STATUSES,
+            acceptance_days__isnull=False,
+            report_sent_at__isnull=False,
+            payments__on_acceptance=True,
+            payments__due_on__isnull=True,
+        )
+        .distinct()
+        .select_related("owner__user", "merchant")
+    )
+    return sum(acceptance_payments_fall_due(contract=contract, today=today) for contract in contracts)

@@ -14,8 +14,10 @@ def send_fulfilment_reminders() -> int:
 
 @shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=60, max_retries=3)
 def send_payment_reminders() -> int:
-    """Daily: instalments due soon, and overdue ones (again every few days)."""
+    """Daily: instalments due soon, and overdue ones (again every few days); first, the
+    instalments tied to acceptance whose default acceptance period ran out fall due."""
     with translation.override(settings.LANGUAGE_CODE):
+        services.acceptance_payments_sweep()
         return services.payment_reminders_send()
 
 

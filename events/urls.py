@@ -51,4 +51,9 @@ urlpatterns = [
     path("m/<str:token>/", views.merchant_link, name="merchant-link"),
     path("m/<str:token>/contract.pdf", views.merchant_link_contract_pdf, name="merchant-link-contract-pdf"),
     path("m/<str:token>/report.pdf", views.merchant_link_report_pdf, name="merchant-link-report-pdf"),
+    path("m/<str:token>/benefits/<int:pk>/confirm/", views.merchant_link_confirm, name="merchant-link-confirm"),
+    path("m/<str:token>/benefits/<int:pk>/object/", views.merchant_link_object, name="merchant-link-object"),
+    path("deliverables/<int:pk>/resolve-objection/", views.objection_resolve, name="objection-resolve"),
+    path("contracts/<int:pk>/report-sent/", views.contract_report_sent, name="contract-report-sent"),
+    path("contracts/<int:pk>/receipt/", views.contract_receipt, name="contract-receipt"),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from outreach.clientip import client_ip
 from outreach.listing import render_list
 from outreach.locking import StaleObjectError, posted_version, stale_changes
 from outreach.pdf import pdf_response, render_pdf
@@ -21,10 +22,15 @@ from .money import amount_in_capitals
 FORM_METHODS = ["GET", "POST"]
 
 
-def _document(template: str, context: dict) -> bytes:
-    """The documents are the union's Chinese paperwork, whatever language the reader picked."""
-    with translation.override(settings.LANGUAGE_CODE):
+def _document(template: str, context: dict, *, language: str | None = None) -> bytes:
+    """The documents are the union's Chinese paperwork, whatever language the reader picked;
+    a contract may also be printed in English (`?lang=en`) for a sponsor who reads English."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         return render_pdf(template, context)
+
+
+def _document_language(request: HttpRequest) -> str | None:
+    return "en" if request.GET.get("lang") == "en" else None
 
 
 def _errors(error: ValidationError) -> str:
@@ -306,24 +312,34 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": queries.contract_history(contract),
             "blacklist_reason": services.blacklist_reason(contract.merchant),
             "payments_gap": queries.payments_gap(contract),
+            "acceptance": queries.acceptance_summary(contract),
+            "receipt_form": forms.ReceiptForm(initial={"handed_on": timezone.localdate()}),
         },
     )
 
 
-def _contract_context(contract) -> dict:
+def _contract_context(contract, *, language: str | None = None) -> dict:
     in_kind_total = sum((item.value for item in contract.in_kind_items.all()), 0)
     return {
         "contract": contract,
         "capitals": amount_in_capitals(contract.cash_amount),
         "in_kind_total": in_kind_total,
         "in_kind_capitals": amount_in_capitals(in_kind_total),
+        "english": language == "en",
+        **queries.contract_document_parts(contract),
     }
+
+
+def _contract_pdf_response(request: HttpRequest, contract) -> HttpResponse:
+    language = _document_language(request)
+    pdf = _document("events/pdf/contract.html", _contract_context(contract, language=language), language=language)
+    return pdf_response(pdf, f"{contract.number}{'-en' if language else ''}.pdf")
 
 
 @require_GET
 def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     contract = permissions.get_contract(request, pk)
-    return pdf_response(_document("events/pdf/contract.html", _contract_context(contract)), f"{contract.number}.pdf")
+    return _contract_pdf_response(request, contract)
 
 
 @require_GET
@@ -333,9 +349,12 @@ def fulfilment_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _report_response(contract) -> HttpResponse:
-    pdf = _document(
-        "events/pdf/fulfilment_report.html", {"contract": contract, "summary": queries.fulfilment_summary(contract)}
-    )
+    context = {
+        "contract": contract,
+        "summary": queries.fulfilment_summary(contract),
+        **queries.contract_document_parts(contract),
+    }
+    pdf = _document("events/pdf/fulfilment_report.html", context)
     return pdf_response(pdf, f"{contract.number}-执行报告.pdf")
 
 
@@ -517,7 +536,9 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def amendment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require_member(request)
     amendment = permissions.get_amendment(request, pk)
-    pdf = _document("events/pdf/amendment.html", {"amendment": amendment, "contract": amendment.contract})
+    contract = amendment.contract
+    context = {"amendment": amendment, "contract": contract, **queries.contract_document_parts(contract)}
+    pdf = _document("events/pdf/amendment.html", context)
     return pdf_response(pdf, f"{amendment}.pdf")
 
 
@@ -699,25 +720,77 @@ def _linked_contract(token: str):
     return queries.contract_for_detail(link.contract_id), link
 
 
-@login_not_required
-@require_GET
-def merchant_link(request: HttpRequest, token: str) -> HttpResponse:
+def _merchant_page(request: HttpRequest, token: str, *, objection=None, status: int = 200) -> HttpResponse:
     contract, link = _linked_contract(token)
+    objection_for, objection_form = objection or (None, None)
     response = render(
         request,
         "events/merchantlink_detail.html",
-        {"contract": contract, "link": link, "token": token, "summary": queries.fulfilment_summary(contract)},
+        {
+            "contract": contract,
+            "link": link,
+            "token": token,
+            "summary": queries.fulfilment_summary(contract),
+            "acceptance": queries.acceptance_summary(contract),
+            "objection_for": objection_for,
+            "objection_form": objection_form,
+        },
+        status=status,
     )
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token must not leak to other sites, but the page's own forms need their Origin: with
+    # no-referrer the browser sends "Origin: null" and CSRF refuses the sponsor's answer.
+    response["Referrer-Policy"] = "same-origin"
     return response
+
+
+@login_not_required
+@require_GET
+def merchant_link(request: HttpRequest, token: str) -> HttpResponse:
+    return _merchant_page(request, token)
+
+
+def _back_to_link(token: str, deliverable_id: int) -> HttpResponse:
+    return redirect(reverse("events:merchant-link", args=[token]) + f"#deliverable-{deliverable_id}")
+
+
+@login_not_required
+@require_POST
+def merchant_link_confirm(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """The sponsor confirms a delivered benefit (no account: the signed link is the proof)."""
+    _contract, link = _linked_contract(token)
+    try:
+        services.acceptance_confirm(link=link, deliverable_id=pk, ip=client_ip(request) or None)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("已确认验收，谢谢。"))
+    return _back_to_link(token, pk)
+
+
+@login_not_required
+@require_POST
+def merchant_link_object(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    _contract, link = _linked_contract(token)
+    form = forms.ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.acceptance_object(
+                link=link, deliverable_id=pk, comment=form.cleaned_data["comment"], ip=client_ip(request) or None
+            )
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("异议已提交，外联部会尽快联系您。"))
+        return _back_to_link(token, pk)
+    return _merchant_page(request, token, objection=(pk, form), status=400)
 
 
 @login_not_required
 @require_GET
 def merchant_link_contract_pdf(request: HttpRequest, token: str) -> HttpResponse:
     contract, _link = _linked_contract(token)
-    return pdf_response(_document("events/pdf/contract.html", _contract_context(contract)), f"{contract.number}.pdf")
+    return _contract_pdf_response(request, contract)
 
 
 @login_not_required
@@ -725,6 +798,54 @@ def merchant_link_contract_pdf(request: HttpRequest, token: str) -> HttpResponse
 def merchant_link_report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     contract, _link = _linked_contract(token)
     return _report_response(contract)
+
+
+# --- Acceptance: the department's side
+
+
+@require_POST
+def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    deliverable = permissions.get_deliverable_for_complete(request, pk)
+    form = forms.ResolveObjectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请写明如何处理了赞助方的异议。"))
+        return redirect(deliverable.contract.get_absolute_url() + "#acceptance")
+    return _act(
+        request,
+        lambda: services.acceptance_objection_resolve(
+            deliverable=deliverable, member=request.member, note=form.cleaned_data["note"]
+        ),
+        _("异议已处理，请赞助方在链接上重新验收。"),
+        deliverable.contract.get_absolute_url() + "#acceptance",
+    )
+
+
+@require_POST
+def contract_report_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    return _act(
+        request,
+        lambda: services.contract_report_sent(contract=contract, member=request.member),
+        _("已记录执行报告发送时间。"),
+        contract.get_absolute_url() + "#acceptance",
+    )
+
+
+@require_POST
+def contract_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = permissions.get_contract_for_edit(request, pk)
+    form = forms.ReceiptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写收据交付日期。"))
+        return redirect(contract.get_absolute_url() + "#receipt")
+    return _act(
+        request,
+        lambda: services.contract_receipt_record(
+            contract=contract, handed_on=form.cleaned_data["handed_on"], note=form.cleaned_data["note"]
+        ),
+        _("已记录收据交付。"),
+        contract.get_absolute_url() + "#receipt",
+    )
 
 
 # --- The department-wide lists (officers see their own rows)

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .phones import normalize_mobile, validate_mobile
+from .locking import Versioned
+from .phones import normalize_mobile, validate_mobile, validate_phone
 from .roles import Role
 
 
@@ -690,3 +691,53 @@ class SemesterSummary(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:semester-summary") + f"?semester={self.semester_id}"
+
+
+class DepartmentProfile(Versioned, TimeStampedModel):
+    """What every contract prints about the union's side: who signs and stamps, who to call,
+    where the money goes, and the standard terms. One row, set by the minister.
+
+    A standard term left empty prints the app's wording (in the document's language)."""
+
+    party_name = models.CharField(
+        _("甲方名称"), max_length=100, blank=True, help_text=_("签约的法律主体，如：某某大学学生会")
+    )
+    party_authority = models.CharField(
+        _("盖章单位"), max_length=100, blank=True, help_text=_("在合同上盖章的单位，如：共青团某某大学委员会")
+    )
+    party_address = models.CharField(_("甲方地址"), max_length=200, blank=True)
+    department_name = models.CharField(_("联系部门"), max_length=100, default=_("校学生会外联部"))
+    contact_name = models.CharField(_("甲方联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
+    contact_email = models.EmailField(_("通知邮箱"), blank=True)
+    payee_name = models.CharField(_("收款户名"), max_length=100, blank=True)
+    payee_bank = models.CharField(_("开户行"), max_length=100, blank=True)
+    payee_account = models.CharField(_("账号"), max_length=40, blank=True)
+    receipt_terms = models.TextField(
+        _("票据条款"), blank=True, help_text=_("留空则使用标准条款：由学校财务处开具收款收据。")
+    )
+    cancellation_terms = models.TextField(_("活动取消或延期条款"), blank=True, help_text=_("留空则使用标准条款。"))
+    force_majeure_terms = models.TextField(_("不可抗力条款"), blank=True, help_text=_("留空则使用标准条款。"))
+    dispute_terms = models.TextField(_("争议解决条款"), blank=True, help_text=_("留空则使用标准条款。"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("部门设置")
+        verbose_name_plural = _("部门设置")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="department_profile_singleton")]
+
+    def __str__(self) -> str:
+        return self.party_name or str(self.department_name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:department-profile")
+
+    @classmethod
+    def current(cls) -> "DepartmentProfile":
+        """The saved profile, or an unsaved one with the defaults (nothing is written by reading)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def is_complete(self) -> bool:
+        return all([self.party_name, self.party_authority, self.contact_name, self.contact_phone, self.payee_account])

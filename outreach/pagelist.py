@@ -37,6 +37,8 @@ PUBLIC = {
     "events:merchant-link",
     "events:merchant-link-contract-pdf",
     "events:merchant-link-report-pdf",
+    "events:merchant-link-confirm",  # the sponsor accepts a benefit on its signed link
+    "events:merchant-link-object",
     "admin:login",
 }
 
@@ -133,6 +135,17 @@ FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
     "events:merchant-link": lambda w: [{"token": w.link_token}, {"token": "forged"}],
     "events:merchant-link-contract-pdf": lambda w: {"token": w.link_token},
     "events:merchant-link-report-pdf": lambda w: {"token": w.link_token},
+    "events:merchant-link-confirm": lambda w: [
+        {"token": w.link_token, "pk": w.done_deliverable.pk},
+        {"token": "forged", "pk": w.done_deliverable.pk},
+    ],
+    "events:merchant-link-object": lambda w: [
+        {"token": w.link_token, "pk": w.done_deliverable.pk},
+        {"token": "forged", "pk": w.done_deliverable.pk},
+    ],
+    "events:objection-resolve": lambda w: {"pk": w.done_deliverable.pk},
+    "events:contract-report-sent": lambda w: {"pk": w.signed.pk},
+    "events:contract-receipt": lambda w: {"pk": w.signed.pk},
     # jobs
     "jobs:posting-detail": lambda w: {"pk": w.posting.pk},
     "jobs:posting-edit": lambda w: {"pk": w.posting.pk},

@@ -12,6 +12,7 @@ from ..demo import members
 from ..models import (
     Assignment,
     AttendanceStatus,
+    DepartmentProfile,
     ExperienceShare,
     Meeting,
     MeetingAttendance,
@@ -21,6 +22,7 @@ from ..models import (
     TrainingKind,
     TrainingSession,
 )
+from . import services
 from .services import semester_current
 
 TRAININGS = [
@@ -108,7 +110,23 @@ def _merchant_for(hint: str):
     )
 
 
+PROFILE = {
+    "party_name": "华中示范大学学生会",
+    "party_authority": "共青团华中示范大学委员会",
+    "party_address": "湖北省武汉市洪山区珞喻路 152 号 大学生活动中心 305 室",
+    "department_name": "校学生会外联部",
+    "contact_name": "林晓峰",
+    "contact_phone": "027-87651234",
+    "contact_email": "waillian@example.edu.cn",
+    "payee_name": "华中示范大学",
+    "payee_bank": "中国工商银行武汉珞喻路支行",
+    "payee_account": "3202002109024567812",
+}
+
+
 def seed(stdout=None) -> None:
+    if not DepartmentProfile.objects.exists():
+        services.department_profile_save(fields=PROFILE, expected_version=None)
     people = members()
     department = [people[u] for u in LEADERS + OFFICERS if u in people]
     if not department:

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from sponsors.models import Merchant, Visit
 
 from ..contributions import METRICS
+from ..locking import VersionedForm
 from ..models import (
     Assignment,
     AttendanceStatus,
     Candidate,
+    DepartmentProfile,
     Direction,
     ExperienceShare,
     GroupChat,
@@ -284,3 +286,36 @@ class SemesterSummaryForm(forms.Form):
     closing = forms.CharField(
         label=_("结束语"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
     )
+
+
+class DepartmentProfileForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = DepartmentProfile
+        fields = [
+            "party_name",
+            "party_authority",
+            "party_address",
+            "department_name",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "payee_name",
+            "payee_bank",
+            "payee_account",
+            "receipt_terms",
+            "cancellation_terms",
+            "force_majeure_terms",
+            "dispute_terms",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("receipt_terms", "cancellation_terms", "force_majeure_terms", "dispute_terms")
+        }
+
+    def clean_payee_account(self):
+        # Bank account numbers are copied from a card or a letter: spaces and full-width digits.
+        value = self.cleaned_data["payee_account"]
+        value = value.translate({0xFF10 + i: ord("0") + i for i in range(10)}).replace(" ", "").replace("-", "")
+        if value and not value.isdigit():
+            raise forms.ValidationError(_("账号只能包含数字。"))
+        return value

@@ -7,16 +7,18 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import contributions, roles
+from ..locking import save_changed
 from ..models import (
     Assignment,
     AttendanceStatus,
     Candidate,
     CandidateStatus,
+    DepartmentProfile,
     ExperienceShare,
     Meeting,
     MeetingAttendance,
@@ -525,3 +527,33 @@ def semester_summary_save(*, semester: Semester, foreword: str, closing: str, by
     summary.full_clean()
     summary.save()
     return summary
+
+
+# --- The department's settings (what every contract prints of the union's side)
+
+
+@transaction.atomic
+def department_profile_save(*, fields: dict, expected_version: int | None) -> DepartmentProfile:
+    """Save the changed settings if nobody saved since `expected_version`; the first save
+    creates the one row (two first saves at once: the second is refused as stale)."""
+    from ..locking import StaleObjectError
+
+    profile = DepartmentProfile.objects.filter(pk=1).first()
+    if profile is None:
+        if expected_version not in (None, 1):
+            raise StaleObjectError()
+        profile = DepartmentProfile(pk=1, **fields)
+        profile.full_clean()
+        try:
+            with transaction.atomic():
+                profile.save(force_insert=True)
+        except IntegrityError:
+            raise StaleObjectError() from None
+        return profile
+    changed = [name for name, value in fields.items() if getattr(profile, name) != value]
+    for name in changed:
+        setattr(profile, name, fields[name])
+    profile.full_clean()
+    if changed:
+        save_changed(profile, fields=changed, expected_version=expected_version)
+    return profile

@@ -35,6 +35,7 @@ urlpatterns = [
     path("scores/adjustments/", views.score_adjustment_create, name="score-adjustment-create"),
     path("scores/rules/", views.score_rule_list, name="score-rules"),
     path("reminders/", views.reminder_settings, name="reminder-settings"),
+    path("settings/", views.department_profile, name="department-profile"),
     path("handover/", views.handover, name="handover"),
     path("inter-school/", views.interschool, name="interschool"),
     path("summary/", views.semester_summary, name="semester-summary"),

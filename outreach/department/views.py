@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import roles
+from ..locking import StaleObjectError, stale_changes
 from ..models import (
     Assignment,
     Candidate,
+    DepartmentProfile,
     GroupChat,
     Meeting,
     Member,
@@ -33,6 +35,7 @@ from .forms import (
     AssignmentForm,
     AttendanceForm,
     CandidateForm,
+    DepartmentProfileForm,
     ExperienceShareForm,
     GroupChatForm,
     HandoverForm,
@@ -522,6 +525,32 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("提醒设置已保存。"))
         return redirect("outreach:reminder-settings")
     return render(request, "outreach/reminderrule_list.html", {"rule_forms": rule_forms, "chat_form": chat_form})
+
+
+@require_http_methods(["GET", "POST"])
+def department_profile(request: HttpRequest) -> HttpResponse:
+    """The minister sets, once, what every contract prints of the union's side."""
+    require_minister(request, _("只有部长可以修改部门设置。"))
+    profile = DepartmentProfile.current()
+    form = DepartmentProfileForm(request.POST or None, instance=profile)
+    changes = []
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        try:
+            services.department_profile_save(fields=fields, expected_version=form.expected_version)
+        except StaleObjectError:
+            if profile.pk and DepartmentProfile.objects.filter(pk=profile.pk).exists():
+                changes = stale_changes(form, profile, expected_version=form.expected_version)
+            else:
+                form.add_error(None, StaleObjectError())
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("部门设置已保存，之后打印的合同将使用这些信息。"))
+            return redirect("outreach:department-profile")
+    return render(
+        request, "outreach/departmentprofile_form.html", {"form": form, "profile": profile, "stale_changes": changes}
+    )
 
 
 # --- Handover and inter-school

@@ -63,6 +63,11 @@ ALLOWED_WRITES = {
         for role in ("anonymous", "outsider", "advisor")
     },
     **{
+        (role, name): "the sponsor confirms or objects to a benefit on its signed link, without an account"
+        for role in ("anonymous", "outsider", "advisor")
+        for name in ("events:merchant-link-confirm", "events:merchant-link-object")
+    },
+    **{
         (role, name): "a failed sign-in is counted against the account and the address (django-axes)"
         for role in ("anonymous", "outsider", "advisor")
         for name in ("login", "admin:login")
@@ -88,6 +93,9 @@ BODIES: dict[str, Callable[[SimpleNamespace], dict]] = {
     "sponsors:followup-done": lambda w: {"next": "/sponsors/followups/"},
     "events:proposal-status": lambda w: {"status": "sent"},
     "events:link-create": lambda w: {"days": "30"},
+    "events:merchant-link-object": lambda w: {"comment": "横幅位置与合同不符"},
+    "events:objection-resolve": lambda w: {"note": "已重新悬挂"},
+    "events:contract-receipt": lambda w: {"handed_on": timezone.localdate().isoformat(), "note": "收据 No.1"},
     "jobs:posting-status": lambda w: {"status": "closed"},
     "jobs:send-to-interview": lambda w: {"application": [str(w.application.pk)], "confirm": "1"},
     "jobs:rating-create": lambda w: {"score": "4", "comment": "按时结算"},
