@@ -7,6 +7,10 @@ from .models import EntryKind, Peer, SharedEntry
 
 
 class PeerForm(forms.ModelForm):
+    feed_url = forms.URLField(
+        label=_("订阅地址"), required=False, assume_scheme="https", help_text=_("可选：对方的 HTTPS 订阅地址")
+    )
+
     class Meta:
         model = Peer
         fields = ["name", "school", "public_key", "feed_url", "is_active"]
