@@ -33,6 +33,7 @@ merchant_set_vetting(merchant=merchant, status="blacklisted", by=minister,
 services.shared_entry_create(by=minister, kind="blacklist", merchant=merchant,
                              note="以兼职为名收取学生服装押金200元后失联")
 merchant_create(by=minister, name="华夏速印 (光谷店)", phone="027-87654321")
+services.peer_create(by=minister, name="楚天大学外联部", school="楚天大学", public_key=B_KEY)
 result = services.own_identity()
 """
 
@@ -53,17 +54,11 @@ def upload(client, data: bytes):
 def test_two_departments_exchange_bundles_both_ways_and_a_retraction_clears_the_warning(tmp_path, client_for):
     a = Department(tmp_path / "a", name="江城大学学生会外联部", school="江城大学")
     a.start()
-    a_identity = a.json(A_SETUP)
-
-    # B registers A with the key A's alliance page shows, and A registers B.
-    minister = MemberFactory(role=Role.MINISTER, display_name="林晓峰")
-    services.peer_create(by=minister, name="江城大学外联部", school="江城大学", public_key=a.public_key())
+    # Each registers the other with the key the other's alliance page shows.
+    a_identity = a.json(A_SETUP.replace("B_KEY", repr(services.own_identity()["public_key"])))
     assert a_identity["public_key"] == a.public_key()
-    b_key = services.own_identity()["public_key"]
-    a.python(
-        "from outreach.alliance import services\nfrom outreach.models import Member\n"
-        f"services.peer_create(by=Member.objects.get(display_name='A部长'), name='楚天大学外联部', school='楚天大学', public_key='{b_key}')"
-    )
+    minister = MemberFactory(role=Role.MINISTER, display_name="林晓峰")
+    services.peer_create(by=minister, name="江城大学外联部", school="江城大学", public_key=a_identity["public_key"])
 
     # B's merchant: another name, the same credit code. Another: nothing in common.
     same = MerchantFactory(name="武汉金榜教育", credit_code=CODE)
@@ -92,24 +87,25 @@ def test_two_departments_exchange_bundles_both_ways_and_a_retraction_clears_the_
     merchant_set_vetting(
         merchant=local, status="blacklisted", by=minister, note="合同签了不付款", blacklist_reason="other"
     )
-    services.shared_entry_create(by=minister, kind="blacklist", merchant=local, category="breach", note="签约后拒不付款")
+    services.shared_entry_create(
+        by=minister, kind="blacklist", merchant=local, category="breach", note="签约后拒不付款"
+    )
     b_file = tmp_path / "b-1.json"
     b_file.write_bytes(client.get(reverse("alliance:export")).content)
     assert "新增 1 条" in a.manage("alliance_import", str(b_file))
     seen_at_a = a.json(
         "from sponsors.models import Merchant\nfrom sponsors.warnings import warnings_for\n"
-        "result = [w.text for w in warnings_for(Merchant.objects.get(name='华夏速印 (光谷店)'))]"
+        "result = [w.text for w in warnings_for(Merchant.objects.get(name='华夏速印 (光谷店)'))]\n"
+        # ... and A retracts its own entry.
+        "from outreach.alliance import services\nfrom outreach.alliance.models import SharedEntry\n"
+        "from outreach.models import Member\n"
+        "services.shared_entry_retract(entry=SharedEntry.objects.get(), by=Member.objects.get(display_name='A部长'))"
     )
     assert len(seen_at_a) == 1
     assert seen_at_a[0].startswith("楚天大学外联部 ")
     assert "列入黑名单：违约 — 签约后拒不付款（名称相同）" in seen_at_a[0]
 
-    # A retracts its entry; B imports the next file and the warning is gone.
-    a.python(
-        "from outreach.alliance import services\nfrom outreach.alliance.models import SharedEntry\n"
-        "from outreach.models import Member\n"
-        "services.shared_entry_retract(entry=SharedEntry.objects.get(), by=Member.objects.get(display_name='A部长'))"
-    )
+    # A retracted its entry: B imports A's next file and the warning is gone.
     a.manage("alliance_export", "--out", str(tmp_path / "a-2.json"))
     assert upload(client, (tmp_path / "a-2.json").read_bytes()).status_code == 302
     assert warnings_on(client, same) == []
