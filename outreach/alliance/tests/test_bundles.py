@@ -140,14 +140,14 @@ def test_entries_update_by_version_and_a_retraction_removes(peer, other):
     assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
     newer = services.bundle_import(data=other.bundle([{**entry, "version": 2, "note": "已报警"}]))
     assert newer.updated == 1
-    assert ReceivedEntry.objects.get().note == "已报警"
+    assert ReceivedEntry.objects.get(uid=entry["id"]).note == "已报警"
     assert "已报警" in warnings_for(merchant)[0].text
     older = services.bundle_import(data=other.bundle([entry]))
-    assert older.unchanged == 1 and ReceivedEntry.objects.get().note == "已报警"
+    assert older.unchanged == 1 and ReceivedEntry.objects.get(uid=entry["id"]).note == "已报警"
     gone = services.bundle_import(data=other.bundle([retraction(entry["id"], 3)]))
     assert gone.retracted == 1
     assert warnings_for(merchant) == []
-    assert ReceivedEntry.objects.count() == 1
+    assert ReceivedEntry.objects.filter(uid=entry["id"]).count() == 1
 
 
 def test_the_same_file_twice_is_one_import(peer, other):
