@@ -142,7 +142,7 @@ def test_entries_update_by_version_and_a_retraction_removes(peer, other):
     assert newer.updated == 1
     assert ReceivedEntry.objects.get(uid=entry["id"]).note == "已报警"
     assert "已报警" in warnings_for(merchant)[0].text
-    older = services.bundle_import(data=other.bundle([entry]))
+    older = services.bundle_import(data=other.bundle([entry, retraction(str(uuid.uuid4()), 1)]))
     assert older.unchanged == 1 and ReceivedEntry.objects.get(uid=entry["id"]).note == "已报警"
     gone = services.bundle_import(data=other.bundle([retraction(entry["id"], 3)]))
     assert gone.retracted == 1
