@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from . import roles
 
-# The four areas in the navigation bar; an area appears once its app defines the URL.
+# The areas in the navigation bar; an area appears once its app defines the URL.
 AREAS = [
     ("sponsors", "sponsors:merchant-list", _("商家")),
     ("events", "events:event-list", _("活动")),
     ("jobs", "jobs:posting-list", _("兼职")),
     ("outreach", "outreach:member-list", _("部门")),
+    ("alliance", "alliance:home", _("联盟")),
 ]
 
 

@@ -40,6 +40,7 @@ PUBLIC = {
     "events:merchant-link-confirm",  # the sponsor accepts a benefit on its signed link
     "events:merchant-link-object",
     "admin:login",
+    "alliance:feed",  # our signed bundle for peers to pull; 404 unless ALLIANCE_FEED_PUBLISH
 }
 
 # What any signed-in account may use, in the department or not: its own password.
@@ -162,6 +163,12 @@ FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
     "jobs:application-status": lambda w: [{"token": w.application_token}, {"token": "forged"}],
     "jobs:application-edit": lambda w: [{"token": w.application_token}, {"token": "forged"}],
     "jobs:application-revoke-link": lambda w: {"pk": w.application.pk},
+    # alliance
+    "alliance:peer-edit": lambda w: {"pk": w.peer.pk},
+    "alliance:peer-pull": lambda w: {"pk": w.peer.pk},
+    "alliance:share": lambda w: [{"kind": "blacklist"}, {"kind": "cooperation"}],
+    "alliance:shared-retract": lambda w: {"pk": w.shared_entry.pk},
+    "alliance:adopt": lambda w: {"pk": w.received_entry.pk},
     # notifications: each role's own, and the others' (404)
     "notification-open": lambda w: [{"pk": n.pk} for n in w.notifications],
     "notification-resend": lambda w: {"pk": w.notifications[0].pk},

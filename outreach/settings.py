@@ -82,6 +82,7 @@ LOCAL_APPS = [
     "sponsors",
     "events",
     "jobs",
+    "outreach.alliance",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -275,7 +276,7 @@ NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=60.
 # Periodic tasks (Asia/Shanghai times). Each task is idempotent: a reminder is sent once.
 # The scans run at 07:50 so the 08:00 digests see what they found; README, "Reminders".
 # The department layer's tasks: autodiscovery finds only each app's top-level tasks module.
-CELERY_IMPORTS = ["outreach.department.tasks"]
+CELERY_IMPORTS = ["outreach.department.tasks", "outreach.alliance.tasks"]
 CELERY_BEAT_SCHEDULE = {
     "fulfilment-reminders": {
         "task": "events.tasks.send_fulfilment_reminders",
@@ -385,3 +386,24 @@ LOGGING = {
 }
 
 ADMIN_SITE_HEADER = _("外联部工作台")
+
+# --- The alliance (README, "The alliance"): signed bundles exchanged with other schools.
+# Our Ed25519 private key: a file outside the database, made on first use (mode 0600).
+ALLIANCE_KEY_FILE = env("ALLIANCE_KEY_FILE", default=str(VAR_DIR / "alliance_key"))
+# How this department appears in the bundles it signs (peers show their own name for us).
+ALLIANCE_NAME = env("ALLIANCE_NAME", default=UNION_NAME + DEPARTMENT_NAME)
+ALLIANCE_SCHOOL = env("ALLIANCE_SCHOOL", default=UNION_NAME)
+# A bundle larger than this, or with more entries, is refused before anything is read from it.
+ALLIANCE_BUNDLE_MAX_BYTES = env.int("ALLIANCE_BUNDLE_MAX_BYTES", default=1_000_000)
+ALLIANCE_BUNDLE_MAX_ENTRIES = env.int("ALLIANCE_BUNDLE_MAX_ENTRIES", default=5000)
+# Serve our bundle at /alliance/feed.json for peers to pull; pull peers' feeds daily. Both off.
+ALLIANCE_FEED_PUBLISH = env.bool("ALLIANCE_FEED_PUBLISH", default=False)
+ALLIANCE_FEED_PULL = env.bool("ALLIANCE_FEED_PULL", default=False)
+ALLIANCE_FEED_TIMEOUT = env.float("ALLIANCE_FEED_TIMEOUT", default=10.0)
+# Feeds are HTTPS only; the tests' local server is plain http on 127.0.0.1.
+ALLIANCE_FEED_ALLOW_LOOPBACK_HTTP = False
+if ALLIANCE_FEED_PULL:
+    CELERY_BEAT_SCHEDULE["alliance-feed-pull"] = {
+        "task": "outreach.alliance.tasks.pull_alliance_feeds",
+        "schedule": crontab(hour=6, minute=30),
+    }

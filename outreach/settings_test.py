@@ -26,3 +26,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 QUIET_HOURS = "off"  # tests choose their hour; test_reminders_core turns quiet hours on
+ALLIANCE_KEY_FILE = os.environ.get("ALLIANCE_KEY_FILE", str(VAR_DIR / "test-alliance-key"))

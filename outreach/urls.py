@@ -29,6 +29,7 @@ urlpatterns = [
     path("sponsors/", include("sponsors.urls")),
     path("events/", include("events.urls")),
     path("jobs/", include("jobs.urls")),
+    path("alliance/", include("outreach.alliance.urls")),
     # Uploads are the department's private record: served to members, in production too.
     path(settings.MEDIA_URL.strip("/") + "/<path:path>", views.media_file, name="media-file"),
 ]

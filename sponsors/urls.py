@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.merchant_create_view, name="merchant-create"),
     path("duplicates/", views.merchant_duplicates, name="merchant-duplicates"),
     path("search/", views.merchant_search, name="merchant-search"),
+    path("warnings/", views.merchant_warnings, name="merchant-warnings"),
     path("board/", views.board, name="board"),
     path("import/", views.merchant_import, name="import"),
     path("import/confirm/", views.merchant_import_confirm, name="import-confirm"),

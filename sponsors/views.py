@@ -41,6 +41,7 @@ from .services import (
     visit_update,
 )
 from .timeline import timeline_for
+from .warnings import warnings_for, warnings_for_details
 
 IMPORT_SESSION_KEY = "sponsors_import"
 NOT_MERCHANT_FIELDS = ("tag_names", "confirm_not_duplicate", "version")
@@ -105,6 +106,8 @@ def merchant_create_view(request: HttpRequest) -> HttpResponse:
                 _form_errors(form, exc)
             else:
                 messages.success(request, _("已添加商家“%(name)s”。") % {"name": merchant.name})
+                for warning in warnings_for(merchant):
+                    messages.warning(request, warning.text)
                 return redirect(merchant)
     return render(request, "sponsors/merchant_form.html", {"form": form, "duplicates": duplicates})
 
@@ -121,7 +124,17 @@ def merchant_duplicates(request: HttpRequest) -> HttpResponse:
         if name or request.GET.get("phone")
         else []
     )
-    return render(request, "sponsors/_duplicates.html", {"duplicates": duplicates})
+    alliance = warnings_for_details([{"name": name, "phone": request.GET.get("phone", "")}])[0] if name else []
+    return render(request, "sponsors/_duplicates.html", {"duplicates": duplicates, "warnings": alliance})
+
+
+@require_GET
+def merchant_warnings(request: HttpRequest) -> HttpResponse:
+    """htmx: warnings about the merchant picked in a proposal, contract or posting form."""
+    permissions.require_member(request)
+    merchant_id = request.GET.get("merchant", "")
+    merchant = Merchant.objects.filter(pk=merchant_id).first() if merchant_id.isdigit() else None
+    return render(request, "sponsors/_merchant_warnings.html", {"warnings": warnings_for(merchant)})
 
 
 @require_GET
@@ -461,6 +474,8 @@ def merchant_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             plan = excel.plan_import(rows)
+            for planned, found in zip(plan, warnings_for_details([p.values for p in plan]), strict=True):
+                planned.alliance_warnings = found  # other schools' warnings (sponsors.warnings)
             token = secrets.token_urlsafe(16)
             request.session[IMPORT_SESSION_KEY] = {
                 "token": token,

@@ -17,6 +17,7 @@ from events import services as event_services
 from events.tests.factories import BenefitFactory, EventFactory, ProposalFactory, make_contract, make_signed_contract
 from jobs.services import application_status_token
 from jobs.tests.factories import ApplicationFactory, EmployerRatingFactory, PostingFactory
+from outreach.alliance.tests.factories import alliance_world
 from outreach.models import ScoreRule
 from outreach.tests.department_factories import (
     AssignmentFactory,
@@ -99,6 +100,7 @@ def build_world(*, officer, vice_minister, minister, advisor) -> SimpleNamespace
     w.notifications = [NotificationFactory(recipient=m) for m in (officer, vice_minister, minister, advisor)]
     w.reset_uid = urlsafe_base64_encode(force_bytes(officer.user.pk))
     w.reset_token = default_token_generator.make_token(officer.user)
+    w.peer, w.shared_entry, w.received_entry = alliance_world(minister=minister, merchant=w.merchant)
     return w
 
 

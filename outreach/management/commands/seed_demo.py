@@ -10,7 +10,7 @@ from outreach.demo import seed as seed_department
 
 # Each app's demo data is a module with seed(stdout); order matters: later ones use the
 # members and merchants of earlier ones. A module not written yet is skipped.
-DEMO_MODULES = ["sponsors.demo", "events.demo", "jobs.demo", "outreach.department.demo"]
+DEMO_MODULES = ["sponsors.demo", "events.demo", "jobs.demo", "outreach.department.demo", "outreach.alliance.demo"]
 
 
 class Command(BaseCommand):
