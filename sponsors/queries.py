@@ -50,14 +50,31 @@ def merchant_for_detail(pk: int) -> QuerySet[Merchant]:
     return Merchant.objects.select_related("industry", "owner", "vetted_by").prefetch_related("tags", "contacts")
 
 
-def merchants_for_search(text: str, limit: int = 8) -> list[Merchant]:
-    """The visit form's "type part of the name" picker."""
+# What a picker may offer (`?scope=` of the search endpoint); the form's field validates the
+# chosen pk against the same rows.
+SEARCH_SCOPES = {
+    "": lambda: Merchant.objects.all(),
+    "business": lambda: Merchant.objects.eligible_for_business(),
+    "employer": lambda: Merchant.objects.eligible_for_business().verified(),
+}
+
+
+def merchants_for_search(text: str, limit: int = 8, *, scope: str = "") -> list[Merchant]:
+    """The "type part of the name" pickers (the visit form, sponsors.widgets.SearchPicker)."""
     text = text.strip()
     if not text:
         return []
-    return list(
-        Merchant.objects.filter(pk__in=merchant_search_ids(text)).select_related("industry").order_by("name")[:limit]
-    )
+    among = SEARCH_SCOPES.get(scope, SEARCH_SCOPES[""])()
+    return list(among.filter(pk__in=merchant_search_ids(text)).select_related("industry").order_by("name")[:limit])
+
+
+def visits_for_search(text: str, *, since: datetime, limit: int = 8) -> list[Visit]:
+    """The meeting share form's visit picker: recent visits to merchants matching the text."""
+    text = text.strip()
+    visits = Visit.objects.filter(visited_at__gte=since).select_related("merchant").order_by("-visited_at")
+    if text:
+        visits = visits.filter(merchant__in=merchant_search_ids(text))
+    return list(visits[:limit])
 
 
 # A column shows its most recently active merchants; the rest are one click away in the

@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -313,10 +314,24 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def merchant_search(request: HttpRequest) -> HttpResponse:
-    """htmx: the visit form's merchant picker."""
+    """htmx: the merchant pickers (the visit form's, sponsors.widgets.SearchPicker's).
+    `?scope=business|employer` offers only the merchants the form would accept."""
     permissions.require_member(request)
-    results = queries.merchants_for_search(request.GET.get("q", ""))
+    results = queries.merchants_for_search(request.GET.get("q", ""), scope=request.GET.get("scope", ""))
     return render(request, "sponsors/_merchant_search.html", {"results": results, "q": request.GET.get("q", "")})
+
+
+# The meeting's share form offers the visits of the last half year (outreach.department.forms).
+VISIT_SEARCH_DAYS = 180
+
+
+@require_GET
+def visit_search(request: HttpRequest) -> HttpResponse:
+    """htmx: the visit picker, the latest matching visits first."""
+    permissions.require_member(request)
+    since = timezone.now() - timedelta(days=VISIT_SEARCH_DAYS)
+    results = queries.visits_for_search(request.GET.get("q", ""), since=since)
+    return render(request, "sponsors/_visit_search.html", {"results": results})
 
 
 @require_GET
