@@ -148,7 +148,7 @@ def notice_pdf(posting: Posting, public_url: str) -> bytes:
     return pdf
 
 
-def timeline_entries(merchant: Merchant) -> list:
+def timeline_entries(merchant: Merchant, limit: int | None = None) -> list:
     """The merchant page's timeline: its postings with their admission rates, and the
     department's ratings of it as an employer. Two queries whatever the history."""
     from django.utils.translation import gettext as _
@@ -158,7 +158,8 @@ def timeline_entries(merchant: Merchant) -> list:
     from .models import admission_rate
 
     entries = []
-    for posting in Posting.objects.filter(merchant=merchant).with_funnel():
+    postings = Posting.objects.filter(merchant=merchant).with_funnel().order_by("-created_at", "-pk")
+    for posting in postings[:limit] if limit is not None else postings:
         rate = admission_rate(posting.n_hired, posting.n_sent)
         rate_text = _("录取率 %(rate)s") % {"rate": f"{rate:.0%}"} if rate is not None else _("尚未推荐复试")
         entries.append(

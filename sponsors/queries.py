@@ -151,26 +151,46 @@ def merchant_duplicates(*, name: str, phone: str = "", exclude_pk: int | None = 
 # --- Follow-ups
 
 
-def followups_for_member(member: Member, today: date | None = None) -> dict[str, list[FollowUp]]:
+# Each section of the follow-up page lists its first ones (the count says how many in all).
+FOLLOWUP_SECTION_LIMIT = 50
+
+
+def followups_for_member(
+    member: Member, today: date | None = None, limit: int = FOLLOWUP_SECTION_LIMIT
+) -> dict[str, list[FollowUp]]:
+    """{overdue, today, upcoming: the first `limit` of each; done: the last 10}, four queries."""
     today = today or timezone.localdate()
     open_ones = FollowUp.objects.open().for_member(member).with_related().order_by("due_on", "pk")
-    sections: dict[str, list[FollowUp]] = {"overdue": [], "today": [], "upcoming": []}
-    for followup in open_ones:
-        if followup.due_on < today:
-            sections["overdue"].append(followup)
-        elif followup.due_on == today:
-            sections["today"].append(followup)
-        else:
-            sections["upcoming"].append(followup)
-    sections["done"] = list(FollowUp.objects.done().for_member(member).with_related().order_by("-done_at")[:10])
-    return sections
+    return {
+        # The longest overdue first: the oldest promise is the one the merchant remembers.
+        "overdue": list(open_ones.filter(due_on__lt=today)[:limit]),
+        "today": list(open_ones.filter(due_on=today)[:limit]),
+        "upcoming": list(open_ones.filter(due_on__gt=today)[:limit]),
+        "done": list(FollowUp.objects.done().for_member(member).with_related().order_by("-done_at")[:10]),
+    }
+
+
+def followup_counts_for_member(member: Member, today: date | None = None) -> dict[str, int]:
+    """How many open follow-ups the member has overdue, due today and upcoming: one query."""
+    today = today or timezone.localdate()
+    return (
+        FollowUp.objects.open()
+        .for_member(member)
+        .aggregate(
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            today=Count("pk", filter=Q(due_on=today)),
+            upcoming=Count("pk", filter=Q(due_on__gt=today)),
+        )
+    )
 
 
 # --- Timeline sources (registered in apps.py)
 
 
-def visit_entries(merchant: Merchant) -> list[TimelineEntry]:
-    visits = Visit.objects.filter(merchant=merchant).prefetch_related("members", "followups")
+def visit_entries(merchant: Merchant, limit: int | None = None) -> list[TimelineEntry]:
+    visits = Visit.objects.filter(merchant=merchant).order_by("-visited_at", "-pk")
+    visits = visits[:limit] if limit is not None else visits
+    visits = visits.prefetch_related("members", "followups")
     entries = []
     for visit in visits:
         names = "、".join(member.display_name for member in visit.members.all())
@@ -197,8 +217,9 @@ def visit_entries(merchant: Merchant) -> list[TimelineEntry]:
     return entries
 
 
-def stage_entries(merchant: Merchant) -> list[TimelineEntry]:
-    changes = StageChange.objects.filter(merchant=merchant).select_related("changed_by")
+def stage_entries(merchant: Merchant, limit: int | None = None) -> list[TimelineEntry]:
+    changes = StageChange.objects.filter(merchant=merchant).select_related("changed_by").order_by("-created_at", "-pk")
+    changes = changes[:limit] if limit is not None else changes
     return [
         TimelineEntry(
             when=change.created_at,

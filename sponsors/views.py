@@ -125,15 +125,29 @@ def merchant_duplicates(request: HttpRequest) -> HttpResponse:
     return render(request, "sponsors/_duplicates.html", {"duplicates": duplicates})
 
 
+# The merchant page shows the newest entries of its timeline and a link for more, by steps:
+# a merchant visited every week for years would otherwise be a page of megabytes.
+TIMELINE_STEP = 30
+TIMELINE_MAX = 600
+
+
+def _timeline_length(request: HttpRequest) -> int:
+    asked = request.GET.get("timeline", "")
+    return min(max(int(asked), TIMELINE_STEP), TIMELINE_MAX) if asked.isdigit() else TIMELINE_STEP
+
+
 @require_GET
 def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     merchant = permissions.get_merchant_for_view(request, pk)
     member = request.member
     followups = merchant.followups.open().select_related("owner").order_by("due_on")
+    shown = _timeline_length(request)
+    timeline = timeline_for(merchant, limit=shown + 1)
     context = {
         "merchant": merchant,
         "contacts": list(merchant.contacts.all()),
-        "timeline": timeline_for(merchant),
+        "timeline": timeline[:shown],
+        "timeline_more": shown + TIMELINE_STEP if len(timeline) > shown and shown < TIMELINE_MAX else None,
         "changes": queries.merchant_changes(merchant),
         "followups": list(followups),
         "can_edit": permissions.can_edit_merchant(request.user, member, merchant),
@@ -385,6 +399,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
         {
             "shown": shown,
             "sections": sections,
+            "counts": queries.followup_counts_for_member(shown),
             "members": Member.objects.active().order_by("display_name") if roles.is_leader(request.user) else [],
             "today": timezone.localdate(),
         },
