@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0008_semester_summary'),
-        ('sponsors', '0005_merchant_followup_version'),
+        ("outreach", "0008_semester_summary"),
+        ("sponsors", "0005_merchant_followup_version"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='merchant',
-            index=models.Index(fields=['name', 'id'], name='merchant_name_id'),
+            model_name="merchant",
+            index=models.Index(fields=["name", "id"], name="merchant_name_id"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['merchant', 'visited_at'], name='visit_merchant_visited_at'),
+            model_name="visit",
+            index=models.Index(fields=["merchant", "visited_at"], name="visit_merchant_visited_at"),
         ),
     ]

@@ -17,8 +17,8 @@ migration = importlib.import_module("sponsors.migrations.0007_merchant_name_key_
 
 
 def test_the_migration_normalises_names_with_the_rule_of_the_check():
-    assert migration.BRANCH == queries._BRANCH_RE.pattern
-    assert migration.NOISE == queries._NOISE_RE.pattern
+    assert queries._BRANCH_RE.pattern == migration.BRANCH
+    assert queries._NOISE_RE.pattern == migration.NOISE
 
 
 @postgres_only
