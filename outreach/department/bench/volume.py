@@ -246,7 +246,7 @@ def grow(
             Application(
                 posting=posting,
                 name=_person(rng),
-                student_number=f"{2016 + i % 10}{i:08d}",
+                student_number=f"{seed % 100:02d}{i:09d}",
                 class_major="材料2401班",
                 mobile=f"139{i % 100000000:08d}",
                 availability="周末全天",
