@@ -31,11 +31,13 @@ class Command(BaseCommand):
         from sponsors.models import Merchant
 
         if Merchant.objects.exists() and not force:
-            raise CommandError("这个数据库里已有商家；基准数据请用单独的数据库（或加 --force）。")
+            raise CommandError(
+                "The database has merchants already: seed the benchmark into a database of its own (or --force)."
+            )
         started = time.perf_counter()
         with transaction.atomic():
             if not Group.objects.filter(name=Role.OFFICER).exists():
-                raise CommandError("先运行 migrate。")
+                raise CommandError("Run migrate first.")
             people = {
                 role: MemberFactory(role=role, display_name=name, user__username=f"bench-{role}")
                 for role, name in [
