@@ -7,12 +7,13 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup system venv node messages-compile run test lint format messages migrate
+.PHONY: help setup system venv node messages-compile run test lint format messages migrate bench
 
 help:
 	@echo "make run    set up everything and start the app with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  seed a department's ten years into outreach_bench (once) and measure every page"
 
 ## --- set-up (each step is skipped when already done)
 
@@ -47,6 +48,16 @@ run: setup
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## --- the benchmark (README, "Performance"): PostgreSQL, a database of its own, seeded once
+
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/outreach_bench
+SCALE ?= 1
+
+bench: venv
+	@createdb -h 127.0.0.1 -U postgres outreach_bench 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(PY) manage.py bench --scale $(SCALE) $(BENCH_ARGS)
 
 ## --- development
 

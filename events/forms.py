@@ -7,6 +7,7 @@ from outreach import uploads
 from outreach.locking import VersionedForm
 from outreach.models import Member
 from sponsors.models import Merchant, MerchantKind
+from sponsors.widgets import search_picker
 
 from .models import (
     Benefit,
@@ -109,6 +110,7 @@ class ProposalForm(_Form, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["merchant"].queryset = Merchant.objects.eligible_for_business()
+        search_picker(self.fields["merchant"], scope="business")
         self.fields["contact"].queryset = _members()
 
 
@@ -132,6 +134,7 @@ class ContractFromPackageForm(_Form, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["package"].queryset = proposal.packages.all()
         self.fields["merchant"].queryset = Merchant.objects.eligible_for_business()
+        search_picker(self.fields["merchant"], scope="business")
         if proposal.merchant_id:
             self.fields["merchant"].initial = proposal.merchant_id
 
@@ -161,6 +164,7 @@ class ContractForm(_Form, VersionedForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["merchant"].queryset = Merchant.objects.eligible_for_business()
+        search_picker(self.fields["merchant"], scope="business")
 
 
 class ClauseForm(_Form, forms.ModelForm):
@@ -249,6 +253,7 @@ class MaterialForm(_Form, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["merchant"].queryset = Merchant.objects.eligible_for_business()
+        search_picker(self.fields["merchant"], scope="business")
         self.fields["responsible"].queryset = _members()
 
 

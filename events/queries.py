@@ -20,10 +20,11 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outreach.listing import count_of
 from outreach.money import format_cny
 from sponsors.models import Merchant
 from sponsors.timeline import TimelineEntry
@@ -69,10 +70,10 @@ class MoneyRaised:
 
 
 def events_for_list():
-    signed = Q(contracts__status__in=SIGNED_STATUSES)
+    signed = Contract.objects.filter(event=OuterRef("pk"), status__in=SIGNED_STATUSES)
     return Event.objects.for_list().annotate(
-        contract_count=Count("contracts", filter=signed, distinct=True),
-        proposal_count=Count("proposals", distinct=True),
+        contract_count=count_of(signed),
+        proposal_count=count_of(Proposal.objects.filter(event=OuterRef("pk"))),
     )
 
 
@@ -222,10 +223,12 @@ def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def timeline_entries(merchant) -> list[TimelineEntry]:
-    """Proposals, contracts and received payments of a merchant: three queries."""
+def timeline_entries(merchant, limit: int | None = None) -> list[TimelineEntry]:
+    """Proposals, contracts and received payments of a merchant: three queries, the newest
+    `limit` of each."""
     entries = []
-    for proposal in Proposal.objects.filter(merchant=merchant).select_related("event"):
+    proposals = Proposal.objects.filter(merchant=merchant).select_related("event").order_by("-created_at", "-pk")
+    for proposal in proposals[:limit] if limit is not None else proposals:
         entries.append(
             TimelineEntry(
                 when=proposal.created_at,
@@ -236,7 +239,9 @@ def timeline_entries(merchant) -> list[TimelineEntry]:
                 badges=(str(proposal.get_status_display()),),
             )
         )
-    for contract in Contract.objects.filter(merchant=merchant).select_related("event"):
+    contracts = Contract.objects.filter(merchant=merchant).select_related("event")
+    contracts = contracts.order_by(Coalesce("signed_on", TruncDate("created_at")).desc(), "-pk")
+    for contract in contracts[:limit] if limit is not None else contracts:
         when = _aware(contract.signed_on) if contract.signed_on else contract.created_at
         entries.append(
             TimelineEntry(
@@ -249,7 +254,8 @@ def timeline_entries(merchant) -> list[TimelineEntry]:
             )
         )
     payments = Payment.objects.filter(contract__merchant=merchant, received_on__isnull=False).select_related("contract")
-    for payment in payments:
+    payments = payments.order_by("-received_on", "-pk")
+    for payment in payments[:limit] if limit is not None else payments:
         entries.append(
             TimelineEntry(
                 when=_aware(payment.received_on),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outreach.clientip import client_ip
-from outreach.listing import render_list
+from outreach.listing import paginate, render_list
 from outreach.locking import StaleObjectError, posted_version, stale_changes
 from outreach.pdf import pdf_response, render_pdf
 from outreach.uploads import serve_upload
@@ -62,8 +62,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = queries.events_for_list()
     if status in EventStatus.values:
         events = events.filter(status=status)
+    pager = paginate(request, events)
     return render(
-        request, "events/event_list.html", {"events": events, "statuses": EventStatus.choices, "status": status}
+        request,
+        "events/event_list.html",
+        {"events": pager["page_obj"], **pager, "statuses": EventStatus.choices, "status": status},
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from outreach.locking import VersionedForm
 from outreach.phones import normalize_mobile
 from sponsors.models import Merchant
+from sponsors.widgets import search_picker
 
 from .models import Application, EmployerRating, Outcome, Posting, Season
 from .services import POSTING_FIELDS
@@ -32,6 +33,7 @@ class PostingForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only vetted, never blacklisted employers; the service checks again.
         self.fields["merchant"].queryset = Merchant.objects.eligible_for_business().verified().order_by("name")
+        search_picker(self.fields["merchant"], scope="employer")
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -72,14 +72,19 @@ class PostingStatus(models.TextChoices):
 
 class PostingQuerySet(models.QuerySet):
     def with_funnel(self):
-        """Counts for the placement funnel, in the same query."""
+        """Counts for the placement funnel, in the same query: one correlated count per figure
+        (on the posting's index), so a page of 25 postings counts only their applications and
+        never groups the whole applications table."""
+        from outreach.listing import count_of
+
+        of_posting = Application.objects.filter(posting=OuterRef("pk"))
         return self.annotate(
-            n_applied=Count("applications", distinct=True),
-            n_screened=Count("applications", filter=~Q(applications__screening=Screening.PENDING), distinct=True),
-            n_passed=Count("applications", filter=Q(applications__screening=Screening.PASSED), distinct=True),
-            n_sent=Count("applications", filter=Q(applications__sent_at__isnull=False), distinct=True),
-            n_hired=Count("applications", filter=Q(applications__outcome=Outcome.HIRED), distinct=True),
-            n_completed=Count("applications", filter=Q(applications__worked=True), distinct=True),
+            n_applied=count_of(of_posting),
+            n_screened=count_of(of_posting.exclude(screening=Screening.PENDING)),
+            n_passed=count_of(of_posting.filter(screening=Screening.PASSED)),
+            n_sent=count_of(of_posting.filter(sent_at__isnull=False)),
+            n_hired=count_of(of_posting.filter(outcome=Outcome.HIRED)),
+            n_completed=count_of(of_posting.filter(worked=True)),
         )
 
     def public(self):

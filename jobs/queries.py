@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import get_language
 
+from outreach.days import day_bounds, day_start
 from outreach.pdf import render_pdf
 from sponsors.models import Merchant
 
@@ -148,7 +149,7 @@ def notice_pdf(posting: Posting, public_url: str) -> bytes:
     return pdf
 
 
-def timeline_entries(merchant: Merchant) -> list:
+def timeline_entries(merchant: Merchant, limit: int | None = None) -> list:
     """The merchant page's timeline: its postings with their admission rates, and the
     department's ratings of it as an employer. Two queries whatever the history."""
     from django.utils.translation import gettext as _
@@ -158,7 +159,8 @@ def timeline_entries(merchant: Merchant) -> list:
     from .models import admission_rate
 
     entries = []
-    for posting in Posting.objects.filter(merchant=merchant).with_funnel():
+    postings = Posting.objects.filter(merchant=merchant).with_funnel().order_by("-created_at", "-pk")
+    for posting in postings[:limit] if limit is not None else postings:
         rate = admission_rate(posting.n_hired, posting.n_sent)
         rate_text = _("录取率 %(rate)s") % {"rate": f"{rate:.0%}"} if rate is not None else _("尚未推荐复试")
         entries.append(
@@ -194,7 +196,11 @@ def timeline_entries(merchant: Merchant) -> list:
 def screened_per_member(start: date, end: date) -> dict[int, int]:
     """Applications screened by each member between start and end (screening dates)."""
     rows = (
-        Application.objects.filter(screened_by__isnull=False, screened_at__date__gte=start, screened_at__date__lte=end)
+        Application.objects.filter(
+            screened_by__isnull=False,
+            screened_at__gte=day_bounds(start, end)[0],
+            screened_at__lt=day_bounds(start, end)[1],
+        )
         .values("screened_by")
         .annotate(n=Count("pk"))
         .values_list("screened_by", "n")
@@ -238,7 +244,7 @@ def digest_admission_rate(monday: date):
 
     from .models import Application, admission_rate
 
-    sent = Application.objects.sent().filter(sent_at__date__gte=monday - timedelta(days=90))
+    sent = Application.objects.sent().filter(sent_at__gte=day_start(monday - timedelta(days=90)))
     n_sent = sent.count()
     n_hired = sent.filter(outcome="hired").count()
     rate = admission_rate(n_hired, n_sent)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from outreach.listing import render_list
+from outreach.listing import paginate, render_list
 from outreach.locking import StaleObjectError, posted_version, stale_changes
 from outreach.pdf import pdf_response
 from outreach.throttle import ratelimit
@@ -74,7 +74,8 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         request,
         "jobs/posting_list.html",
         {
-            "postings": queries.postings_for_list(),
+            "postings": (pager := paginate(request, queries.postings_for_list()))["page_obj"],
+            **pager,
             "coming": queries.season_calendar(today)[:2],
             "past_employers": queries.past_employers_to_contact(today),
         },
@@ -118,7 +119,8 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "jobs/posting_detail.html",
         {
             "posting": posting,
-            "applications": queries.applications_for_posting(posting),
+            "applications": (pager := paginate(request, queries.applications_for_posting(posting), 50))["page_obj"],
+            **pager,
             "rate": admission_rate(posting.n_hired, posting.n_sent),
             "public_url": public_url,
             "qr": queries.qr_data_uri(public_url),
@@ -155,7 +157,12 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "jobs/application_screening.html",
-        {"posting": posting, "applications": applications, "show": show},
+        {
+            "posting": posting,
+            "applications": (pager := paginate(request, applications))["page_obj"],
+            **pager,
+            "show": show,
+        },
     )
 
 

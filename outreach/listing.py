@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import F, Func, IntegerField, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -78,6 +80,21 @@ def render_list(
             **(context or {}),
         },
     )
+
+
+def count_of(queryset) -> Coalesce:
+    """A correlated COUNT(*) of `queryset` (filtered on an OuterRef) as an annotation: only the
+    rows of the page pay for it, and the list's own count joins nothing. A Count() over the
+    join would group every related row of the table before the page takes 25."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def paginate(request: HttpRequest, rows, per_page: int = PER_PAGE) -> dict:
+    """A page of `rows` and the query string for the pager (templates/includes/pagination.html)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page_obj": Paginator(rows, per_page).get_page(request.GET.get("page")), "query_string": query.urlencode()}
 
 
 class IdFilter(django_filters.NumberFilter):

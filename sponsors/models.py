@@ -178,7 +178,12 @@ class Merchant(Versioned, TimeStampedModel):
         verbose_name = _("商家")
         verbose_name_plural = _("商家")
         ordering = ["name"]
-        indexes = [models.Index(fields=["stage"]), models.Index(fields=["vetting_status"])]
+        indexes = [
+            models.Index(fields=["stage"]),
+            models.Index(fields=["vetting_status"]),
+            # The list's order (name, then pk for a stable page): a page of 25 without a sort.
+            models.Index(fields=["name", "id"], name="merchant_name_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(vetting_status="blacklisted") | ~models.Q(blacklist_reason=""),
@@ -296,7 +301,11 @@ class Visit(TimeStampedModel):
         verbose_name = _("拜访记录")
         verbose_name_plural = _("拜访记录")
         ordering = ["-visited_at"]
-        indexes = [models.Index(fields=["visited_at"])]
+        indexes = [
+            models.Index(fields=["visited_at"]),
+            # A merchant's last visit (the list) and its newest visits (the timeline).
+            models.Index(fields=["merchant", "visited_at"], name="visit_merchant_visited_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.merchant} {self.visited_at:%Y-%m-%d}"

@@ -5,7 +5,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
+from django.db import connection
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +22,13 @@ BOARD_STAGES = [Stage.PROSPECT, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED
 
 def merchants_for_list() -> QuerySet[Merchant]:
     primary = Prefetch("contacts", queryset=Contact.objects.filter(is_primary=True), to_attr="primary_contacts")
+    # A correlated subquery on (merchant, visited_at), not Max() over the join: that grouped
+    # every visit of the department before the page took its 25, and the count joined them too.
+    last_visit = Visit.objects.filter(merchant=OuterRef("pk")).order_by("-visited_at").values("visited_at")[:1]
     return (
         Merchant.objects.select_related("industry", "owner")
         .prefetch_related("tags", primary)
-        .annotate(last_visit_at=Max("visits__visited_at"))
+        .annotate(last_visit_at=Subquery(last_visit))
     )
 
 
@@ -50,14 +54,31 @@ def merchant_for_detail(pk: int) -> QuerySet[Merchant]:
     return Merchant.objects.select_related("industry", "owner", "vetted_by").prefetch_related("tags", "contacts")
 
 
-def merchants_for_search(text: str, limit: int = 8) -> list[Merchant]:
-    """The visit form's "type part of the name" picker."""
+# What a picker may offer (`?scope=` of the search endpoint); the form's field validates the
+# chosen pk against the same rows.
+SEARCH_SCOPES = {
+    "": lambda: Merchant.objects.all(),
+    "business": lambda: Merchant.objects.eligible_for_business(),
+    "employer": lambda: Merchant.objects.eligible_for_business().verified(),
+}
+
+
+def merchants_for_search(text: str, limit: int = 8, *, scope: str = "") -> list[Merchant]:
+    """The "type part of the name" pickers (the visit form, sponsors.widgets.SearchPicker)."""
     text = text.strip()
     if not text:
         return []
-    return list(
-        Merchant.objects.filter(pk__in=merchant_search_ids(text)).select_related("industry").order_by("name")[:limit]
-    )
+    among = SEARCH_SCOPES.get(scope, SEARCH_SCOPES[""])()
+    return list(among.filter(pk__in=merchant_search_ids(text)).select_related("industry").order_by("name")[:limit])
+
+
+def visits_for_search(text: str, *, since: datetime, limit: int = 8) -> list[Visit]:
+    """The meeting share form's visit picker: recent visits to merchants matching the text."""
+    text = text.strip()
+    visits = Visit.objects.filter(visited_at__gte=since).select_related("merchant").order_by("-visited_at")
+    if text:
+        visits = visits.filter(merchant__in=merchant_search_ids(text))
+    return list(visits[:limit])
 
 
 def merchants_suggested_for(member: Member, limit: int = 8) -> list[Merchant]:
@@ -130,6 +151,35 @@ def names_look_alike(first: str, second: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
+# Names the trigram index offers for the Python check, most similar first (a handful match).
+DUPLICATE_CANDIDATES = 100
+
+
+def _similar_name_ids(key: str) -> list[int]:
+    """Merchants whose kept `name_key` (migration 0007) may look like `key`: the same key, a
+    similar one (pg_trgm's %, on the GIN index), one containing it, or one it contains. A
+    superset of what names_look_alike() accepts; it decides."""
+    if not key:
+        return []
+    like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id FROM (
+                SELECT id, name_key FROM sponsors_merchant
+                WHERE name_key = %(key)s OR name_key %% %(key)s OR (length(%(key)s) >= 2 AND name_key LIKE %(like)s)
+                UNION
+                SELECT id, name_key FROM sponsors_merchant
+                WHERE length(name_key) BETWEEN 2 AND length(%(key)s) AND strpos(%(key)s, name_key) > 0
+            ) AS found
+            ORDER BY similarity(name_key, %(key)s) DESC, id
+            LIMIT %(limit)s
+            """,
+            {"key": key, "like": like, "limit": DUPLICATE_CANDIDATES},
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def merchant_duplicates(*, name: str, phone: str = "", exclude_pk: int | None = None) -> list[Merchant]:
     """Existing merchants that are probably the same one: a similar name or the same phone."""
     try:
@@ -139,7 +189,11 @@ def merchant_duplicates(*, name: str, phone: str = "", exclude_pk: int | None = 
     candidates = Merchant.objects.all()
     if exclude_pk:
         candidates = candidates.exclude(pk=exclude_pk)
-    matches = [pk for pk, other in candidates.values_list("pk", "name") if names_look_alike(name, other)]
+    if connection.vendor == "postgresql":
+        named = candidates.filter(pk__in=_similar_name_ids(_name_key(name)))
+    else:  # the quick start's few hundred rows: read the names
+        named = candidates
+    matches = [pk for pk, other in named.values_list("pk", "name") if names_look_alike(name, other)]
     condition = Q(pk__in=matches)
     if phone:
         condition |= Q(phone=phone) | Q(contacts__mobile=phone)
@@ -149,26 +203,46 @@ def merchant_duplicates(*, name: str, phone: str = "", exclude_pk: int | None = 
 # --- Follow-ups
 
 
-def followups_for_member(member: Member, today: date | None = None) -> dict[str, list[FollowUp]]:
+# Each section of the follow-up page lists its first ones (the count says how many in all).
+FOLLOWUP_SECTION_LIMIT = 50
+
+
+def followups_for_member(
+    member: Member, today: date | None = None, limit: int = FOLLOWUP_SECTION_LIMIT
+) -> dict[str, list[FollowUp]]:
+    """{overdue, today, upcoming: the first `limit` of each; done: the last 10}, four queries."""
     today = today or timezone.localdate()
     open_ones = FollowUp.objects.open().for_member(member).with_related().order_by("due_on", "pk")
-    sections: dict[str, list[FollowUp]] = {"overdue": [], "today": [], "upcoming": []}
-    for followup in open_ones:
-        if followup.due_on < today:
-            sections["overdue"].append(followup)
-        elif followup.due_on == today:
-            sections["today"].append(followup)
-        else:
-            sections["upcoming"].append(followup)
-    sections["done"] = list(FollowUp.objects.done().for_member(member).with_related().order_by("-done_at")[:10])
-    return sections
+    return {
+        # The longest overdue first: the oldest promise is the one the merchant remembers.
+        "overdue": list(open_ones.filter(due_on__lt=today)[:limit]),
+        "today": list(open_ones.filter(due_on=today)[:limit]),
+        "upcoming": list(open_ones.filter(due_on__gt=today)[:limit]),
+        "done": list(FollowUp.objects.done().for_member(member).with_related().order_by("-done_at")[:10]),
+    }
+
+
+def followup_counts_for_member(member: Member, today: date | None = None) -> dict[str, int]:
+    """How many open follow-ups the member has overdue, due today and upcoming: one query."""
+    today = today or timezone.localdate()
+    return (
+        FollowUp.objects.open()
+        .for_member(member)
+        .aggregate(
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            today=Count("pk", filter=Q(due_on=today)),
+            upcoming=Count("pk", filter=Q(due_on__gt=today)),
+        )
+    )
 
 
 # --- Timeline sources (registered in apps.py)
 
 
-def visit_entries(merchant: Merchant) -> list[TimelineEntry]:
-    visits = Visit.objects.filter(merchant=merchant).prefetch_related("members", "followups")
+def visit_entries(merchant: Merchant, limit: int | None = None) -> list[TimelineEntry]:
+    visits = Visit.objects.filter(merchant=merchant).order_by("-visited_at", "-pk")
+    visits = visits[:limit] if limit is not None else visits
+    visits = visits.prefetch_related("members", "followups")
     entries = []
     for visit in visits:
         names = "、".join(member.display_name for member in visit.members.all())
@@ -195,8 +269,9 @@ def visit_entries(merchant: Merchant) -> list[TimelineEntry]:
     return entries
 
 
-def stage_entries(merchant: Merchant) -> list[TimelineEntry]:
-    changes = StageChange.objects.filter(merchant=merchant).select_related("changed_by")
+def stage_entries(merchant: Merchant, limit: int | None = None) -> list[TimelineEntry]:
+    changes = StageChange.objects.filter(merchant=merchant).select_related("changed_by").order_by("-created_at", "-pk")
+    changes = changes[:limit] if limit is not None else changes
     return [
         TimelineEntry(
             when=change.created_at,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/delete/", views.contact_delete_view, name="contact-delete"),
     path("visits/", views.visit_list, name="visit-list"),
+    path("visits/search/", views.visit_search, name="visit-search"),
     path("visits/new/", views.visit_create, name="visit-create"),
     path("visits/<int:pk>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit-edit"),

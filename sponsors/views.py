@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -137,19 +138,33 @@ def merchant_warnings(request: HttpRequest) -> HttpResponse:
     return render(request, "sponsors/_merchant_warnings.html", {"warnings": warnings_for(merchant)})
 
 
+# The merchant page shows the newest entries of its timeline and a link for more, by steps:
+# a merchant visited every week for years would otherwise be a page of megabytes.
+TIMELINE_STEP = 30
+TIMELINE_MAX = 600
+
+
+def _timeline_length(request: HttpRequest) -> int:
+    asked = request.GET.get("timeline", "")
+    return min(max(int(asked), TIMELINE_STEP), TIMELINE_MAX) if asked.isdigit() else TIMELINE_STEP
+
+
 @require_GET
 def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     merchant = permissions.get_merchant_for_view(request, pk)
     member = request.member
     followups = merchant.followups.open().select_related("owner").order_by("due_on")
     steps_back = queries.merchant_steps_back(merchant)
+    shown = _timeline_length(request)
+    timeline = timeline_for(merchant, limit=shown + 1)
     context = {
         "merchant": merchant,
         "steps_back": steps_back,
         "wavering": steps_back >= WAVERING_STEPS_BACK,
         "business": blacklisting.business_in_progress(merchant) if merchant.is_blacklisted else [],
         "contacts": list(merchant.contacts.all()),
-        "timeline": timeline_for(merchant),
+        "timeline": timeline[:shown],
+        "timeline_more": shown + TIMELINE_STEP if len(timeline) > shown and shown < TIMELINE_MAX else None,
         "changes": queries.merchant_changes(merchant),
         "followups": list(followups),
         "can_edit": permissions.can_edit_merchant(request.user, member, merchant),
@@ -337,15 +352,30 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def merchant_search(request: HttpRequest) -> HttpResponse:
-    """htmx: the merchant pickers. `q` is the text typed; with `suggest=1` an empty `q`
-    answers with the member's own and last visited merchants (the visit form)."""
+    """htmx: the merchant pickers (the visit form's, sponsors.widgets.SearchPicker's). `q` is
+    the text typed; with `suggest=1` an empty `q` answers with the member's own and last visited
+    merchants (the visit form); `?scope=business|employer` offers only the merchants the form
+    would accept."""
     member = permissions.require_member(request)
     q = request.GET.get("q", "")
     if not q.strip() and request.GET.get("suggest") == "1":
         results = queries.merchants_suggested_for(member)
     else:
-        results = queries.merchants_for_search(q)
+        results = queries.merchants_for_search(q, scope=request.GET.get("scope", ""))
     return render(request, "sponsors/_merchant_search.html", {"results": results, "q": q})
+
+
+# The meeting's share form offers the visits of the last half year (outreach.department.forms).
+VISIT_SEARCH_DAYS = 180
+
+
+@require_GET
+def visit_search(request: HttpRequest) -> HttpResponse:
+    """htmx: the visit picker, the latest matching visits first."""
+    permissions.require_member(request)
+    since = timezone.now() - timedelta(days=VISIT_SEARCH_DAYS)
+    results = queries.visits_for_search(request.GET.get("q", ""), since=since)
+    return render(request, "sponsors/_visit_search.html", {"results": results})
 
 
 @require_GET
@@ -401,6 +431,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
         {
             "shown": shown,
             "sections": sections,
+            "counts": queries.followup_counts_for_member(shown),
             "members": Member.objects.active().order_by("display_name") if roles.is_leader(request.user) else [],
             "today": timezone.localdate(),
         },

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sponsors.models import Merchant, Visit
+from sponsors.widgets import search_picker
 
 from ..contributions import METRICS
 from ..locking import VersionedForm
@@ -154,7 +155,8 @@ class ExperienceShareForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
         self.fields["member"].queryset = member_choices if member_choices is not None else Member.objects.active()
-        self.fields["merchant"].queryset = Merchant.objects.order_by("name")
+        self.fields["merchant"].queryset = Merchant.objects.all()
+        search_picker(self.fields["merchant"])
 
         # Shares are told at the weekly meeting about recent visits; older ones clutter the list.
         since = timezone.now() - datetime.timedelta(days=180)
@@ -163,6 +165,7 @@ class ExperienceShareForm(forms.ModelForm):
             queryset=Visit.objects.filter(visited_at__gte=since).select_related("merchant").order_by("-visited_at"),
             required=False,
         )
+        search_picker(self.fields["visit"], "sponsors:visit-search")
 
 
 class AssignmentForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 """Reads for the department's pages, each with a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -8,6 +9,7 @@ from events.queries import joint_events_by_organisation
 from sponsors.models import Merchant, MerchantKind, Visit
 
 from ..contributions import METRICS
+from ..days import day_start
 from ..models import (
     Assignment,
     Candidate,
@@ -140,7 +142,7 @@ def shares_for_library(query: str = "", tag: str = "") -> QuerySet[ExperienceSha
 
 
 def meeting_shares(meeting: Meeting) -> QuerySet[ExperienceShare]:
-    return meeting.shares.select_related("member", "merchant").order_by("created_at")
+    return meeting.shares.select_related("member", "meeting", "merchant__industry").order_by("created_at")
 
 
 def agenda_candidates(meeting: Meeting) -> list:
@@ -148,9 +150,9 @@ def agenda_candidates(meeting: Meeting) -> list:
     candidates for this meeting's agenda."""
 
     previous = Meeting.objects.filter(date__lt=meeting.date).order_by("-date").values_list("date", flat=True).first()
-    qs = Visit.objects.exclude(lesson="").filter(visited_at__date__lte=meeting.date)
+    qs = Visit.objects.exclude(lesson="").filter(visited_at__lt=day_start(meeting.date + timedelta(days=1)))
     if previous:
-        qs = qs.filter(visited_at__date__gt=previous)
+        qs = qs.filter(visited_at__gte=day_start(previous + timedelta(days=1)))
     qs = qs.exclude(experience_shares__isnull=False)
     return list(qs.select_related("merchant").prefetch_related("members").order_by("visited_at")[:30])
 

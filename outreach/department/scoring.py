@@ -6,13 +6,14 @@ one metric query for the whole department, so a ranking costs the same for 5 or 
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ..contributions import METRICS, Metric, register_metric
+from ..days import day_start
 
 # --- The department's own metrics, registered in OutreachConfig.ready()
 
@@ -34,7 +35,12 @@ def _shares(start: date, end: date) -> dict[int, int]:
 
     rows = (
         ExperienceShare.objects.filter(
-            Q(meeting__date__range=(start, end)) | Q(meeting__isnull=True, created_at__date__range=(start, end))
+            Q(meeting__date__range=(start, end))
+            | Q(
+                meeting__isnull=True,
+                created_at__gte=day_start(start),
+                created_at__lt=day_start(end + timedelta(days=1)),
+            )
         )
         .values("member_id")
         .annotate(n=Count("id"))

@@ -54,7 +54,7 @@ def test_meeting_page_shows_agenda_candidates_and_prefills_a_share(client_for, o
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert 'data-testid="agenda-candidates"' in page and "先打电话预约" in page
     page = client.get(meeting.get_absolute_url(), {"visit": visit.pk}).content.decode()
-    assert f'<option value="{visit.pk}" selected' in page
+    assert f'name="visit" value="{visit.pk}" id="id_visit_value" data-picker-value' in page
 
     response = client.post(
         reverse("outreach:meeting-share-create", args=[meeting.pk]),

@@ -64,7 +64,13 @@ def test_detail_runs_a_fixed_number_of_queries(client_for, minister, officer, dj
     with django_assert_max_num_queries(40):
         response = client.get(merchant.get_absolute_url())
     assert response.status_code == 200
+    # The newest 30 entries and a link to older ones, however long the history.
+    assert len(response.context["timeline"]) == 30
+    assert 'data-testid="timeline-more"' in response.content.decode()
+    with django_assert_max_num_queries(40):
+        response = client.get(merchant.get_absolute_url(), {"timeline": "90"})
     assert len([entry for entry in response.context["timeline"] if entry.kind == "visit"]) == 30
+    assert 'data-testid="timeline-more"' not in response.content.decode()
 
 
 def test_export_runs_a_fixed_number_of_queries(client_for, advisor, many_merchants, django_assert_max_num_queries):

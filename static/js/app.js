@@ -25,4 +25,25 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     applyWidths(event.target);
   });
+  // <div data-picker> (sponsors.widgets.SearchPicker): a result button chosen from the search
+  // fills the hidden input; "换一个" empties it and goes back to the search box.
+  document.addEventListener("click", function (event) {
+    const picker = event.target.closest("[data-picker]");
+    if (!picker) return;
+    const option = event.target.closest("[data-picker-results] [data-id]");
+    const clear = event.target.closest("[data-picker-clear]");
+    if (!option && !clear) return;
+    const search = picker.querySelector("[data-picker-search]");
+    const chosen = picker.querySelector("[data-picker-chosen]");
+    const input = search.querySelector("input");
+    picker.querySelector("[data-picker-value]").value = option ? option.dataset.id : "";
+    chosen.querySelector("[data-picker-label]").textContent = option ? option.dataset.name : "";
+    chosen.classList.toggle("d-none", !option);
+    search.classList.toggle("d-none", Boolean(option));
+    picker.querySelector("[data-picker-results]").innerHTML = "";
+    if (clear) {
+      input.value = "";
+      input.focus();
+    }
+  });
 })();

@@ -1,0 +1,377 @@
+"""Measure every page of the page list on a department's ten years (`make bench`).
+
+    manage.py bench [--scale 1] [--repeat 7] [--no-load] [--no-import]
+
+Seeds the database with `seed_bench` the first time (bench/world.json remembers it) and reuses
+it afterwards. Measures, as the role that uses each page: median and p95 server time, SQL
+queries and response size; the merchant list beside Django admin's changelist and beside its
+own SQL; requests/s under gunicorn (2 workers, loopback, a bounded client) with the errors;
+the reminder scans and a 10,000-row import (rolled back). Writes bench/results.json and
+prints a table. Meant for PostgreSQL (DATABASE_URL=.../outreach_bench).
+"""
+
+import http.client
+import io
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+RESULTS = Path(settings.BASE_DIR) / "bench" / "results.json"
+TARGET_MS, TARGET_DASHBOARD_MS, TARGET_PDF_MS, TARGET_KB = 100, 150, 500, 300
+
+
+class Rollback(Exception):
+    pass
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Measure every page on a department's ten years of data (seeds once, then reuses it)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument("--repeat", type=int, default=7, help="requests per page")
+        parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
+        parser.add_argument("--no-import", action="store_true", help="skip the import")
+        parser.add_argument("--only", default="", help="only URLs containing this text")
+
+    def handle(self, *args, scale, repeat, no_load, no_import, only, **options):
+        from outreach.department.bench.world import load_world
+
+        loaded = load_world()
+        if loaded is None or loaded[1]["scale"] != scale:
+            if loaded is not None:
+                self.stderr.write(f"bench/world.json is for scale {loaded[1]['scale']}; seed a fresh database.")
+                return
+            self.stdout.write(f"Seeding scale {scale} (once; reused by the next runs)…")
+            call_command("seed_bench", scale=scale, stdout=self.stdout)
+            loaded = load_world()
+        w, facts = loaded
+        self.stdout.write("Data: " + ", ".join(f"{k} {v:,}" for k, v in facts["counts"].items()))
+        results = {"scale": scale, "database": connection.vendor, "counts": facts["counts"]}
+        results["pages"] = self._pages(w, repeat, only)
+        results["merchant_list"] = self._merchant_list(w, repeat)
+        if not no_load:
+            results["load"] = self._load(w)
+        results["reminders"] = self._reminders()
+        if not no_import:
+            results["import"] = self._import(w)
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        self._print(results)
+        self.stdout.write(f"Written {RESULTS.relative_to(settings.BASE_DIR)}")
+
+    # --- every page
+
+    def _clients(self, w) -> dict[str, Client]:
+        from outreach.department.bench.pages import ROLES
+
+        clients = {"": Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")}
+        for role in ROLES:
+            clients[role] = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
+            clients[role].force_login(getattr(w, role).user)
+        return clients
+
+    def _time(self, client, url, repeat, *, cold=False):
+        timings, sql = [], []
+        response, queries = None, 0
+        if cold:
+            cache.clear()
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(url, secure=True)
+                timings.append((time.perf_counter() - start) * 1000)
+            queries = len(captured)
+            sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        return response, timings, queries, sql
+
+    def _pages(self, w, repeat, only) -> list[dict]:
+        from outreach.department.bench.pages import ROLES, page_requests, rows_in
+
+        clients = self._clients(w)
+        rows = []
+        for page in page_requests(w):
+            if only and only not in page.url:
+                continue
+            for who in [""] if page.public else ROLES:
+                first = clients[who].get(page.url, secure=True)
+                if first.status_code == 200:
+                    break
+            else:
+                continue
+            cold = page.name == "outreach:dashboard"
+            kind = first.get("Content-Type", "").split(";")[0]
+            # Downloads of every row (the .xlsx exports) are timed once: they are not pages.
+            times = 1 if kind not in ("text/html", "application/pdf") else repeat
+            response, timings, queries, sql = self._time(clients[who], page.url, times, cold=cold)
+            row = {
+                "name": page.name,
+                "url": page.url,
+                "as": who or "visitor",
+                "type": kind,
+                "median_ms": round(statistics.median(timings[1:] if cold else timings), 1),
+                "p95_ms": round(_p95(timings), 1),
+                "queries": queries,
+                "sql_ms": round(statistics.median(sql), 1),
+                "kb": round(len(response.content) / 1024, 1),
+                "rows": rows_in(response),
+            }
+            if cold:
+                row["cold_ms"] = round(timings[0], 1)
+            target = TARGET_PDF_MS if kind == "application/pdf" else TARGET_DASHBOARD_MS if cold else TARGET_MS
+            row["target_ms"] = target
+            row["ok"] = row["median_ms"] <= target and (kind != "text/html" or row["kb"] <= TARGET_KB)
+            rows.append(row)
+            self.stdout.write(
+                f"  {row['median_ms']:>7.1f} ms {row['queries']:>3} q {row['kb']:>7.1f} KB  {page.url}", ending="\n"
+            )
+        return rows
+
+    # --- the merchant list beside the admin's changelist and its own SQL
+
+    def _merchant_list(self, w, repeat) -> dict:
+        client = self._clients(w)["minister"]
+        _, mine, queries, sql = self._time(client, reverse("sponsors:merchant-list"), repeat)
+        _, admin, admin_queries, _ = self._time(client, reverse("admin:sponsors_merchant_changelist"), repeat)
+        return {
+            "median_ms": round(statistics.median(mine), 1),
+            "queries": queries,
+            "sql_ms": round(statistics.median(sql), 1),
+            "admin_median_ms": round(statistics.median(admin), 1),
+            "admin_queries": admin_queries,
+            "ratio_to_admin": round(statistics.median(mine) / statistics.median(admin), 2),
+            "ratio_to_sql": round(statistics.median(mine) / max(statistics.median(sql), 0.01), 1),
+        }
+
+    # --- requests/s under gunicorn
+
+    def _load(self, w, *, requests: int = 600, seconds: float = 20.0, concurrency: int = 4) -> dict:
+        from django.contrib.sessions.backends.db import SessionStore
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + "x" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+        }
+        # Production settings serve the collected, hashed static files.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+        )
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        server = subprocess.Popen(
+            [str(gunicorn), "outreach.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            session = SessionStore()
+            session["_auth_user_id"] = str(w.minister.user.pk)
+            session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+            session["_auth_user_hash"] = w.minister.user.get_session_auth_hash()
+            session.create()
+            headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}", "Host": "127.0.0.1"}
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                try:
+                    self._get(port, "/healthz", headers)
+                    break
+                except OSError:
+                    time.sleep(0.3)
+            results = {}
+            for label, url in [
+                ("merchant list", reverse("sponsors:merchant-list")),
+                ("home", reverse("home")),
+                ("dashboard", reverse("outreach:dashboard")),
+            ]:
+                results[label] = self._drive(port, url, headers, requests, seconds, concurrency)
+                self.stdout.write(f"  load {label}: {results[label]}")
+            return results
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    def _get(self, port, url, headers) -> int:
+        connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection_.request("GET", url, headers=headers)
+            response = connection_.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection_.close()
+
+    def _drive(self, port, url, headers, requests, seconds, concurrency) -> dict:
+        """`concurrency` clients on keep-alive connections, until `requests` or `seconds`."""
+        lock = threading.Lock()
+        counts = {"sent": 0, "ok": 0, "errors": 0}
+        stop_at = time.time() + seconds
+
+        def worker():
+            connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while True:
+                with lock:
+                    if counts["sent"] >= requests or time.time() > stop_at:
+                        break
+                    counts["sent"] += 1
+                try:
+                    connection_.request("GET", url, headers=headers)
+                    response = connection_.getresponse()
+                    response.read()
+                    good = response.status == 200
+                except (OSError, http.client.HTTPException):
+                    good = False
+                    connection_.close()
+                    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                with lock:
+                    counts["ok" if good else "errors"] += 1
+            connection_.close()
+
+        self._get(port, url, headers)  # warm the workers' caches and connections
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        return {"requests": counts["sent"], "errors": counts["errors"], "per_second": round(counts["ok"] / elapsed, 1)}
+
+    # --- reminder scans and the import, rolled back
+
+    def _reminders(self) -> dict:
+        from events import services as events
+        from jobs import services as jobs
+        from outreach.department import services as department
+        from sponsors import services as sponsors
+
+        scans = {
+            "follow-ups": sponsors.followup_reminders_send,
+            "fulfilment": events.fulfilment_reminders_send,
+            "payments": events.payment_reminders_send,
+            "contract approval": events.contract_approval_reminders_send,
+            "postings closing": jobs.posting_closing_reminders_send,
+            "screening": jobs.screening_reminders_send,
+            "seasons": jobs.season_outreach_reminders_send,
+            "assignments": department.assignment_reminders_send,
+            "gatherings": department.gathering_reminders_send,
+        }
+        timings = {}
+        for label, scan in scans.items():
+            try:
+                with transaction.atomic():
+                    start = time.perf_counter()
+                    with CaptureQueriesContext(connection) as captured:
+                        sent = scan()
+                    timings[label] = {
+                        "ms": round((time.perf_counter() - start) * 1000, 1),
+                        "queries": len(captured),
+                        "sent": sent,
+                    }
+                    raise Rollback
+            except Rollback:
+                pass
+        return timings
+
+    def _import(self, w, rows: int = 10000) -> dict:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from openpyxl import Workbook
+
+        from sponsors import excel
+
+        per_file = excel.MAX_ROWS  # the import takes at most this many rows per file
+        timings = {"rows": rows, "files": 0, "read_ms": 0.0, "plan_ms": 0.0, "import_ms": 0.0, "counts": {}}
+        try:
+            with transaction.atomic():
+                for first in range(0, rows, per_file):
+                    book = Workbook()
+                    sheet = book.active
+                    sheet.append(["名称", "电话", "地址"])
+                    for n in range(first, min(rows, first + per_file)):
+                        sheet.append([f"导入测试商家{n}号", f"027{60000000 + n:08d}", f"武汉市洪山区珞喻路{n}号"])
+                    buffer = io.BytesIO()
+                    book.save(buffer)
+                    upload = SimpleUploadedFile("merchants.xlsx", buffer.getvalue())
+                    start = time.perf_counter()
+                    data = excel.read_rows(upload)
+                    timings["read_ms"] += (time.perf_counter() - start) * 1000
+                    start = time.perf_counter()
+                    excel.plan_import(data)
+                    timings["plan_ms"] += (time.perf_counter() - start) * 1000
+                    start = time.perf_counter()
+                    result = excel.import_rows(rows=data, by=w.minister)
+                    timings["import_ms"] += (time.perf_counter() - start) * 1000
+                    for key, value in result.counts.items():
+                        timings["counts"][key] = timings["counts"].get(key, 0) + value
+                    timings["files"] += 1
+                raise Rollback
+        except Rollback:
+            pass
+        for key in ("read_ms", "plan_ms", "import_ms"):
+            timings[key] = round(timings[key], 1)
+        self.stdout.write(f"  import: {timings}")
+        return timings
+
+    # --- the table
+
+    def _print(self, results) -> None:
+        out = self.stdout.write
+        out("")
+        out(f"{'page':<58} {'as':<13} {'median':>8} {'p95':>8} {'q':>4} {'KB':>7}  target")
+        for row in results["pages"]:
+            mark = "ok" if row["ok"] else "MISS"
+            extra = f" (cold {row['cold_ms']} ms)" if "cold_ms" in row else ""
+            out(
+                f"{row['url'][:58]:<58} {row['as']:<13} {row['median_ms']:>8.1f} {row['p95_ms']:>8.1f} "
+                f"{row['queries']:>4} {row['kb']:>7.1f}  {mark}{extra}"
+            )
+        missed = [row for row in results["pages"] if not row["ok"]]
+        out(f"{len(results['pages'])} pages, {len(missed)} miss their target")
+        m = results["merchant_list"]
+        out(
+            f"merchant list {m['median_ms']} ms ({m['queries']} queries, SQL {m['sql_ms']} ms, ×{m['ratio_to_sql']} its SQL);"
+            f" admin changelist {m['admin_median_ms']} ms: ratio {m['ratio_to_admin']}"
+        )
+        for label, load in results.get("load", {}).items():
+            out(
+                f"gunicorn 2 workers, {label}: {load['per_second']} requests/s, {load['errors']} errors of {load['requests']}"
+            )
+        for label, scan in results["reminders"].items():
+            out(f"reminder scan {label}: {scan['ms']} ms, {scan['queries']} queries")
+        if "import" in results:
+            i = results["import"]
+            out(
+                f"import {i['rows']:,} rows ({i['files']} files): read {i['read_ms']} ms, preview {i['plan_ms']} ms,"
+                f" write {i['import_ms']} ms, {i['counts']}"
+            )
