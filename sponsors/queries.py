@@ -1,7 +1,9 @@
 """Reads of the sponsors app: lists, the board, duplicates, follow-ups, timeline sources, metrics."""
 
+import copy
 import difflib
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
@@ -97,38 +99,87 @@ def merchants_for_board(
 
 # --- Duplicates
 
-_BRANCH_RE = re.compile(r"[((][^))]*[))]")
-_NOISE_RE = re.compile(r"[\s·\-_.,,。、]+")
+_BRANCH_RE = re.compile(r"[(（][^)）]*[)）]")
+_NOISE_RE = re.compile(r"[\s·\-_.,，。、]+")
 
 
 def _name_key(name: str) -> str:
-    """李宁专卖店(光谷店) and 李宁专卖店 share the key 李宁专卖店."""
+    """李宁专卖店（光谷店） and 李宁专卖店 share the key 李宁专卖店."""
     return _NOISE_RE.sub("", _BRANCH_RE.sub("", name or "")).lower()
 
 
 def names_look_alike(first: str, second: str) -> bool:
-    a, b = _name_key(first), _name_key(second)
+    return _keys_look_alike(_name_key(first), _name_key(second))
+
+
+def _keys_look_alike(a: str, b: str) -> bool:
     if not a or not b:
         return False
     if a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a)):
         return True
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+    matcher = difflib.SequenceMatcher(None, a, b)
+    # The quick ratios are upper bounds of ratio(): most pairs are told apart without it.
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def merchant_duplicates(*, name: str, phone: str = "", exclude_pk: int | None = None) -> list[Merchant]:
     """Existing merchants that are probably the same one: a similar name or the same phone."""
-    try:
-        phone = normalize_phone(phone)
-    except Exception:  # an invalid phone cannot match anything; the form reports it
-        phone = ""
+    return merchant_duplicates_for([(name, phone)], exclude_pk=exclude_pk)[0]
+
+
+DUPLICATES_SHOWN = 10
+
+
+def merchant_duplicates_for(
+    entries: Sequence[tuple[str, str]], *, exclude_pk: int | None = None
+) -> list[list[Merchant]]:
+    """For each (name, phone): the existing merchants that are probably the same one (a
+    similar name, or the same phone as the merchant's or one of its contacts'), by name,
+    at most DUPLICATES_SHOWN. Each has `same_phone` set when the phone matched.
+
+    The one place duplicates are decided: the merchant form and the Excel import both
+    come here, so a faster implementation (say in the database) changes both. A fixed
+    number of queries whatever the number of entries."""
+    keys = []
+    for name, phone in entries:
+        try:
+            phone = normalize_phone(phone or "")
+        except Exception:  # an invalid phone cannot match anything; the form reports it
+            phone = ""
+        keys.append((name or "", phone))
     candidates = Merchant.objects.all()
     if exclude_pk:
         candidates = candidates.exclude(pk=exclude_pk)
-    matches = [pk for pk, other in candidates.values_list("pk", "name") if names_look_alike(name, other)]
-    condition = Q(pk__in=matches)
-    if phone:
-        condition |= Q(phone=phone) | Q(contacts__mobile=phone)
-    return list(candidates.filter(condition).select_related("owner").distinct().order_by("name")[:10])
+    rows = [
+        (pk, _name_key(other), other_phone) for pk, other, other_phone in candidates.values_list("pk", "name", "phone")
+    ]
+    by_phone: dict[str, set[int]] = {}
+    for pk, _other, other_phone in rows:
+        if other_phone:
+            by_phone.setdefault(other_phone, set()).add(pk)
+    phones = {phone for _name, phone in keys if phone}
+    if phones:
+        for pk, mobile in Contact.objects.filter(merchant__in=candidates, mobile__in=phones).values_list(
+            "merchant_id", "mobile"
+        ):
+            by_phone.setdefault(mobile, set()).add(pk)
+    found: list[tuple[set[int], set[int]]] = []
+    for name, phone in keys:
+        key = _name_key(name)
+        similar = {pk for pk, other, _phone in rows if _keys_look_alike(key, other)} if key else set()
+        found.append((similar, by_phone.get(phone, set()) if phone else set()))
+    wanted = set().union(*(similar | same for similar, same in found)) if found else set()
+    merchants = {merchant.pk: merchant for merchant in Merchant.objects.filter(pk__in=wanted).select_related("owner")}
+    result = []
+    for similar, same in found:
+        matches = []
+        for pk in similar | same:
+            merchant = copy.copy(merchants[pk])
+            merchant.same_phone = pk in same
+            matches.append(merchant)
+        matches.sort(key=lambda merchant: (merchant.name, merchant.pk))
+        result.append(matches[:DUPLICATES_SHOWN])
+    return result
 
 
 # --- Follow-ups
