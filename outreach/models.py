@@ -154,6 +154,13 @@ class Notification(TimeStampedModel):
         Member, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("收件人")
     )
     key = models.CharField(_("标识"), max_length=200)
+    # What sort of notification it is ("followup-due", "contract-approved"; by default the
+    # key's first part) and what it says as msgids with their parameters
+    # (``outreach.messages``), so each reader sees it in their own language. ``title`` and
+    # ``body`` keep it rendered in the department's language: for e-mail, the admin, and
+    # the rows written before messages were kept.
+    kind = models.CharField(_("类别"), max_length=100, blank=True, db_index=True)
+    message = models.JSONField(_("消息"), default=dict, blank=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)
@@ -182,6 +189,19 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the reader's)."""
+        from .messages import render_stored
+
+        return render_stored(self.message.get("title") if self.message else None, self.title)
+
+    @property
+    def shown_body(self) -> str:
+        from .messages import render_stored
+
+        return render_stored(self.message.get("body") if self.message else None, self.body)
 
     @property
     def delivery_status(self) -> str:
