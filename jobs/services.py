@@ -329,6 +329,8 @@ def seasons_save(*, forms: list) -> int:
     for form in forms:
         if form.has_changed():
             season = form.save(commit=False)
+            if "note" in form.changed_data:
+                season.note_en = ""  # the English said what the old note said
             season.full_clean()
             season.save()
             saved += 1

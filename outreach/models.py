@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from .phones import normalize_mobile, validate_mobile
 from .roles import Role
+from .text import in_language
 
 
 class TimeStampedModel(models.Model):
@@ -28,6 +29,7 @@ class Team(TimeStampedModel):
     """A group (小组) of officers inside the department."""
 
     name = models.CharField(_("小组名称"), max_length=50, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=50, blank=True)
     direction = models.CharField(_("方向"), max_length=20, choices=Direction.choices, blank=True)
     description = models.TextField(_("说明"), blank=True)
 
@@ -37,7 +39,7 @@ class Team(TimeStampedModel):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return in_language(self.name, self.name_en)
 
 
 class MemberQuerySet(models.QuerySet):
@@ -490,6 +492,7 @@ class ScoreRule(TimeStampedModel):
     points = models.DecimalField(_("每次分值"), max_digits=6, decimal_places=2)
     active = models.BooleanField(_("启用"), default=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    note_en = models.CharField(_("英文说明"), max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -500,6 +503,10 @@ class ScoreRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.points:+}"
+
+    @property
+    def shown_note(self) -> str:
+        return in_language(self.note, self.note_en)
 
 
 class ScoreAdjustment(TimeStampedModel):

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from outreach.locking import Versioned
 from outreach.models import Member, TimeStampedModel
 from outreach.phones import normalize_mobile, validate_mobile, validate_phone
+from outreach.text import in_language
 
 from .validators import validate_credit_code
 
@@ -18,6 +19,7 @@ class Industry(TimeStampedModel):
     """A managed list (食品, 餐饮, 服饰, ...), seeded by a data migration."""
 
     name = models.CharField(_("行业"), max_length=50, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=50, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
     class Meta:
@@ -26,7 +28,7 @@ class Industry(TimeStampedModel):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return in_language(self.name, self.name_en)
 
 
 class MerchantKind(models.TextChoices):

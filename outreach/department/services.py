@@ -361,6 +361,8 @@ def score_rule_save(
     *, metric: str, points: Decimal, active: bool = True, note: str = "", rule: ScoreRule | None = None
 ) -> ScoreRule:
     rule = rule or ScoreRule()
+    if note != rule.note:
+        rule.note_en = ""  # the English said what the old note said
     rule.metric = metric
     rule.points = points
     rule.active = active
