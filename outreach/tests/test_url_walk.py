@@ -20,50 +20,26 @@ cookies put back, so each URL sees the same data and the same signed-in user.
 """
 
 import hashlib
-import io
 import logging
 import types
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import timedelta
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.tokens import default_token_generator
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from django.urls import get_resolver, path, reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
-from PIL import Image
 
-from events import services as event_services
-from events.tests.factories import BenefitFactory, EventFactory, ProposalFactory, make_contract, make_signed_contract
-from jobs.services import application_status_token
-from jobs.tests.factories import ApplicationFactory, EmployerRatingFactory, PostingFactory
-from outreach.models import Notification, ScoreRule
+from outreach.models import Notification
+from outreach.pagelist import ACCOUNT_PAGES, FILLERS, PUBLIC, Route, Unfillable, pages, routes, urls_for
 from outreach.permissions import require_writer
-from outreach.tests.department_factories import (
-    AssignmentFactory,
-    CandidateFactory,
-    ExperienceShareFactory,
-    MeetingAttendanceFactory,
-    MeetingFactory,
-    SemesterFactory,
-    SubmissionFactory,
-    TrainingAttendanceFactory,
-    TrainingSessionFactory,
-)
-from outreach.tests.factories import MemberFactory, NotificationFactory, TeamFactory
-from sponsors.models import VisitPhoto
-from sponsors.tests.factories import ContactFactory, FollowUpFactory, MerchantFactory, StageChangeFactory, VisitFactory
+from outreach.tests.world import pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -72,32 +48,6 @@ ROLES = ["anonymous", "outsider", "officer", "vice_minister", "minister", "advis
 READ_ONLY = {"anonymous", "outsider", "advisor"}
 # Who is not signed in as a member: private pages must turn them away.
 STRANGERS = {"anonymous", "outsider"}
-
-# URL names a visitor without an account may read. Everything else is private.
-PUBLIC = {
-    "healthz",
-    "set_language",
-    "javascript-catalog",  # the static translation catalogue for the front end
-    "login",
-    "logout",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
-    "jobs:public-list",
-    "jobs:public-posting",
-    "jobs:apply",
-    "jobs:notice-pdf",
-    "jobs:application-status",
-    "jobs:application-edit",  # the holder of the status link corrects their application
-    "events:merchant-link",
-    "events:merchant-link-contract-pdf",
-    "events:merchant-link-report-pdf",
-    "admin:login",
-}
-
-# What any signed-in account may use, in the department or not: its own password.
-ACCOUNT_PAGES = {"password_change", "password_change_done"}
 
 # (role, URL name) -> why that role may change the database there.
 ALLOWED_WRITES = {
@@ -124,123 +74,6 @@ REFUSALS = {400, 403, 404, 405, 409}
 
 # URL name -> statuses of 500 or more that are its answer, not a failure.
 ALLOWED_ERRORS = {"healthz": {503}}  # says so when the broker or the database is down
-
-# Django's admin has its own permission model (is_staff and model permissions), and
-# AdminSite.admin_view wraps each of its views the same way. The walk checks that the
-# wrapper turns away the visitor and the advisor on every admin page that takes no argument
-# (the index, each model's list and add page); pages for one object (change, delete,
-# history) sit behind the same wrapper and are skipped rather than given a filler each.
-ADMIN_ROLES = {"anonymous", "advisor"}
-
-
-# URL name -> the arguments to walk it with: a dict, or a list of dicts to walk it several
-# times (e.g. a draft and a signed contract); the key "?" adds a query string. A new view
-# with arguments needs one line here; one without is walked as it is.
-FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
-    "password_reset_confirm": lambda w: [
-        {"uidb64": w.reset_uid, "token": w.reset_token},
-        {"uidb64": w.reset_uid, "token": "set-password"},
-    ],
-    "media-file": lambda w: [{"path": w.visit_photo.image.name}, {"path": w.signed.signed_scan.name}],
-    # department
-    "outreach:member-detail": lambda w: [{"pk": w.officer.pk}, {"pk": w.officer.pk, "?": f"semester={w.semester.pk}"}],
-    "outreach:member-edit": lambda w: {"pk": w.officer.pk},
-    "outreach:candidate-detail": lambda w: {"pk": w.candidate.pk},
-    "outreach:candidate-interview": lambda w: {"pk": w.candidate.pk},
-    "outreach:candidate-accept": lambda w: {"pk": w.candidate.pk},
-    "outreach:candidate-reject": lambda w: {"pk": w.candidate.pk},
-    "outreach:training-detail": lambda w: {"pk": w.training.pk},
-    "outreach:meeting-detail": lambda w: [{"pk": w.meeting.pk}, {"pk": w.meeting.pk, "?": f"visit={w.visit.pk}"}],
-    "outreach:training-list": lambda w: [{}, {"?": f"semester={w.semester.pk}"}, {"?": "semester=999999"}],
-    "outreach:meeting-list": lambda w: [{}, {"?": f"semester={w.semester.pk}"}],
-    "outreach:score-ranking": lambda w: [{}, {"?": f"semester={w.semester.pk}"}],
-    "outreach:score-rules": lambda w: [{}, {"?": f"edit={w.score_rule.pk}"}],
-    "outreach:experience-list": lambda w: [{}, {"?": "q=预算&tag=赞助&page=x"}],
-    "outreach:meeting-share-create": lambda w: {"pk": w.meeting.pk},
-    "outreach:assignment-detail": lambda w: {"pk": w.assignment.pk},
-    "outreach:submission-review": lambda w: {"pk": w.submission.pk},
-    "outreach:score-breakdown": lambda w: [{"pk": w.officer.pk}, {"pk": w.minister.pk}],
-    # sponsors
-    "sponsors:merchant-list": lambda w: [{}, {"?": "q=测试&stage=contacted&sort=-last_visit&not_visited_days=x"}],
-    "sponsors:export": lambda w: [{}, {"?": "stage=contacted"}],
-    "sponsors:merchant-duplicates": lambda w: [{}, {"?": f"name={w.merchant.name}&phone=027-87654321"}],
-    "sponsors:merchant-search": lambda w: [{}, {"?": "q=测试"}],
-    "sponsors:board": lambda w: [{}, {"?": "mine=1"}],
-    "sponsors:followups": lambda w: [{}, {"?": f"member={w.vice_minister.pk}"}],
-    "sponsors:visit-create": lambda w: [{}, {"?": f"merchant={w.merchant.pk}"}],
-    "sponsors:merchant-detail": lambda w: [{"pk": w.merchant.pk}, {"pk": w.other_merchant.pk}],
-    "sponsors:merchant-edit": lambda w: [{"pk": w.merchant.pk}, {"pk": w.other_merchant.pk}],
-    "sponsors:merchant-stage": lambda w: {"pk": w.merchant.pk},
-    "sponsors:merchant-vetting": lambda w: {"pk": w.merchant.pk},
-    "sponsors:contact-create": lambda w: [{"pk": w.merchant.pk}, {"pk": w.other_merchant.pk}],
-    "sponsors:followup-create": lambda w: {"pk": w.merchant.pk},
-    "sponsors:contact-edit": lambda w: [{"pk": w.contact.pk}, {"pk": w.other_contact.pk}],
-    "sponsors:contact-delete": lambda w: [{"pk": w.contact.pk}, {"pk": w.other_contact.pk}],
-    "sponsors:visit-detail": lambda w: {"pk": w.visit.pk},
-    "sponsors:visit-edit": lambda w: [{"pk": w.visit.pk}, {"pk": w.other_visit.pk}],
-    "sponsors:followup-done": lambda w: [{"pk": w.followup.pk}, {"pk": w.other_followup.pk}],
-    # events
-    "events:event-list": lambda w: [{}, {"?": "status=planning"}],
-    "events:event-detail": lambda w: {"pk": w.event.pk},
-    "events:event-edit": lambda w: {"pk": w.event.pk},
-    "events:benefit-create": lambda w: {"pk": w.event.pk},
-    "events:proposal-create": lambda w: [{"pk": w.event.pk}, {"pk": w.event.pk, "?": f"merchant={w.merchant.pk}"}],
-    "events:contract-create": lambda w: {"pk": w.event.pk},
-    "events:material-create": lambda w: {"pk": w.event.pk},
-    "events:benefit-agree": lambda w: {"pk": w.pending_approval.pk},
-    "events:material-returned": lambda w: {"pk": w.material.pk},
-    "events:proposal-detail": lambda w: {"pk": w.proposal.pk},
-    "events:proposal-pdf": lambda w: {"pk": w.proposal.pk},
-    "events:package-create": lambda w: {"pk": w.proposal.pk},
-    "events:proposal-status": lambda w: {"pk": w.proposal.pk},
-    "events:proposal-contract": lambda w: {"pk": w.proposal.pk},
-    "events:contract-detail": lambda w: [{"pk": w.draft.pk}, {"pk": w.signed.pk}],
-    "events:contract-edit": lambda w: [{"pk": w.draft.pk}, {"pk": w.submitted.pk}, {"pk": w.signed.pk}],
-    "events:contract-pdf": lambda w: {"pk": w.signed.pk},
-    "events:fulfilment-report-pdf": lambda w: {"pk": w.signed.pk},
-    "events:clause-create": lambda w: [{"pk": w.draft.pk}, {"pk": w.signed.pk}],
-    "events:in-kind-create": lambda w: [{"pk": w.draft.pk}, {"pk": w.signed.pk}],
-    "events:contract-submit": lambda w: {"pk": w.draft.pk},
-    "events:contract-approve": lambda w: {"pk": w.submitted.pk},
-    "events:contract-signoff": lambda w: {"pk": w.submitted.pk},
-    "events:contract-return": lambda w: {"pk": w.submitted.pk},
-    "events:contract-sign": lambda w: [{"pk": w.approved.pk}, {"pk": w.signed.pk}],
-    "events:contract-terminate": lambda w: {"pk": w.signed.pk},
-    "events:contract-scan": lambda w: {"pk": w.signed.pk},
-    "events:amendment-create": lambda w: {"pk": w.signed.pk},
-    "events:payment-create": lambda w: {"pk": w.signed.pk},
-    "events:link-create": lambda w: {"pk": w.signed.pk},
-    "events:amendment-pdf": lambda w: {"pk": w.amendment.pk},
-    "events:payment-receive": lambda w: {"pk": w.payment.pk},
-    "events:link-revoke": lambda w: {"pk": w.link.pk},
-    "events:deliverable-complete": lambda w: [{"pk": w.deliverable.pk}, {"pk": w.done_deliverable.pk}],
-    "events:deliverable-assign": lambda w: {"pk": w.deliverable.pk},
-    "events:deliverable-verify": lambda w: {"pk": w.done_deliverable.pk},
-    "events:deliverable-reopen": lambda w: {"pk": w.done_deliverable.pk},
-    "events:evidence-file": lambda w: {"pk": w.evidence.pk},
-    "events:merchant-link": lambda w: [{"token": w.link_token}, {"token": "forged"}],
-    "events:merchant-link-contract-pdf": lambda w: {"token": w.link_token},
-    "events:merchant-link-report-pdf": lambda w: {"token": w.link_token},
-    # jobs
-    "jobs:posting-detail": lambda w: {"pk": w.posting.pk},
-    "jobs:posting-edit": lambda w: {"pk": w.posting.pk},
-    "jobs:posting-status": lambda w: {"pk": w.posting.pk},
-    "jobs:screening": lambda w: [{"pk": w.posting.pk}, {"pk": w.posting.pk, "?": "show=all"}],
-    "jobs:send-to-interview": lambda w: {"pk": w.posting.pk},
-    "jobs:rating-create": lambda w: {"pk": w.posting.pk},
-    "jobs:interview-export": lambda w: {"pk": w.posting.pk},
-    "jobs:application-screen": lambda w: {"pk": w.application.pk},
-    "jobs:application-outcome": lambda w: {"pk": w.application.pk},
-    "jobs:public-posting": lambda w: [{"pk": w.posting.pk}, {"pk": w.draft_posting.pk}],
-    "jobs:apply": lambda w: {"pk": w.posting.pk},
-    "jobs:notice-pdf": lambda w: {"pk": w.posting.pk},
-    "jobs:application-status": lambda w: [{"token": w.application_token}, {"token": "forged"}],
-    "jobs:application-edit": lambda w: [{"token": w.application_token}, {"token": "forged"}],
-    "jobs:application-revoke-link": lambda w: {"pk": w.application.pk},
-    # notifications: each role's own, and the others' (404)
-    "notification-open": lambda w: [{"pk": n.pk} for n in w.notifications],
-    "notification-resend": lambda w: {"pk": w.notifications[0].pk},
-}
 
 # URL name -> a plausible body for views that only take POST (no form to read on a GET).
 BODIES: dict[str, Callable[[SimpleNamespace], dict]] = {
@@ -269,115 +102,15 @@ BODIES: dict[str, Callable[[SimpleNamespace], dict]] = {
 GENERIC_BODY = {"confirm": "1", "note": "测试", "reason": "测试"}
 
 
-# --- The data set
+# Django's admin has its own permission model (is_staff and model permissions), and
+# AdminSite.admin_view wraps each of its views the same way. The walk checks that the
+# wrapper turns away the visitor and the advisor on every admin page that takes no argument
+# (the index, each model's list and add page); pages for one object (change, delete,
+# history) sit behind the same wrapper and are skipped rather than given a filler each.
+ADMIN_ROLES = {"anonymous", "advisor"}
 
 
-def build_world(*, officer, vice_minister, minister, advisor) -> SimpleNamespace:
-    """A small, realistic department: one of each thing a URL can point at."""
-    w = SimpleNamespace(officer=officer, vice_minister=vice_minister, minister=minister, advisor=advisor)
-    today = timezone.localdate()
-    w.semester = SemesterFactory()
-    TeamFactory(name="招商组")
-    w.score_rule = ScoreRule.objects.get_or_create(metric="visit", defaults={"points": Decimal("1")})[0]
-
-    w.merchant = MerchantFactory(owner=officer, phone="027-87654321")
-    w.contact = ContactFactory(merchant=w.merchant)
-    w.visit = VisitFactory(merchant=w.merchant, created_by=officer, members=[officer, vice_minister])
-    w.visit_photo = VisitPhoto.objects.create(visit=w.visit, image=_png("visit.png"))
-    w.followup = FollowUpFactory(merchant=w.merchant, owner=officer)
-    StageChangeFactory(merchant=w.merchant, changed_by=officer)
-    # Another officer's: the officer reads them but may not change them.
-    colleague = MemberFactory(display_name="赵一鸣")
-    w.other_merchant = MerchantFactory(owner=colleague)
-    w.other_contact = ContactFactory(merchant=w.other_merchant)
-    w.other_visit = VisitFactory(merchant=w.other_merchant, created_by=colleague)
-    w.other_followup = FollowUpFactory(merchant=w.other_merchant, owner=colleague)
-
-    w.event = EventFactory(owner=officer)
-    w.benefit = BenefitFactory(event=w.event)
-    w.pending_approval = BenefitFactory(event=w.event, approved_by=[]).approvals.get()
-    w.proposal = ProposalFactory(event=w.event, merchant=w.merchant, created_by=officer)
-    event_services.proposal_package_add(
-        proposal=w.proposal, tier="sponsor", benefits=[w.benefit], price=Decimal("3000")
-    )
-    w.material = event_services.material_add(
-        event=w.event, name="帐篷", source="borrowed", responsible=officer, return_due=today
-    )
-    w.draft = make_contract(owner=officer, event=w.event, merchant=w.merchant)
-    w.submitted = make_contract(owner=officer, event=w.event, cash=Decimal("8000"))
-    event_services.contract_submit(contract=w.submitted, member=officer)
-    w.approved = make_contract(owner=officer, event=w.event)
-    event_services.contract_submit(contract=w.approved, member=officer)
-    event_services.contract_approve(contract=w.approved, member=minister)
-    w.signed = make_signed_contract(owner=officer, minister=minister, event=w.event)
-    w.deliverable, w.done_deliverable = list(w.signed.deliverables.order_by("pk"))[:2]
-    event_services.deliverable_complete(
-        deliverable=w.done_deliverable, member=officer, note="已挂横幅", images=[_png("evidence.png")]
-    )
-    w.evidence = w.done_deliverable.evidence.get()
-    w.amendment = event_services.amendment_create(contract=w.signed, text="延长宣传期一周。", created_by=officer)
-    w.payment = event_services.payment_add(contract=w.signed, amount=Decimal("1000"), due_on=today)
-    w.link, w.link_token = event_services.merchant_link_create(contract=w.signed, created_by=officer)
-
-    w.posting = PostingFactory()
-    w.draft_posting = PostingFactory(status="draft")
-    w.application, _second = ApplicationFactory.create_batch(2, posting=w.posting)
-    w.application_token = application_status_token(w.application)
-    EmployerRatingFactory(merchant=w.posting.merchant, member=officer)
-
-    w.candidate = CandidateFactory()
-    w.training = TrainingSessionFactory()
-    TrainingAttendanceFactory(session=w.training, member=officer)
-    w.meeting = MeetingFactory()
-    MeetingAttendanceFactory(meeting=w.meeting, member=officer)
-    ExperienceShareFactory(meeting=w.meeting, member=officer)
-    w.assignment = AssignmentFactory(created_by=minister, due_date=today + timedelta(days=7))
-    w.submission = SubmissionFactory(assignment=w.assignment, member=officer)
-
-    w.notifications = [NotificationFactory(recipient=m) for m in (officer, vice_minister, minister, advisor)]
-    w.reset_uid = urlsafe_base64_encode(force_bytes(officer.user.pk))
-    w.reset_token = default_token_generator.make_token(officer.user)
-    return w
-
-
-def _png(name: str) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (16, 12), "green").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def _pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
-
-
-# --- The URL patterns
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str  # namespaced, e.g. "events:contract-edit"; "" when the pattern has none
-    route: str  # the whole route, for messages
-    arguments: tuple[str, ...]
-    admin: bool = False  # inside Django's admin site
-
-
-def routes(urlconf=None) -> Iterator[Route]:
-    """Every URL pattern of the urlconf, with its namespaced name and argument names."""
-
-    def walk(patterns, prefix: str, namespace: str, arguments: tuple[str, ...]):
-        for pattern in patterns:
-            regex = pattern.pattern.regex
-            named = tuple(regex.groupindex)
-            here = arguments + (named if len(named) == regex.groups else (f"group {regex.groups}",))
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                yield from walk(pattern.url_patterns, route, inner, here)
-            elif isinstance(pattern, URLPattern):
-                name = f"{namespace}{pattern.name}" if pattern.name else ""
-                yield Route(name, route, here, admin=namespace.startswith("admin:"))
-
-    yield from walk(get_resolver(urlconf).url_patterns, "/", "", ())
+# --- The URLs to walk
 
 
 def urls_to_walk(world, role: str, urlconf=None, select=None) -> tuple[list[tuple[Route, str]], list[str]]:
@@ -393,23 +126,10 @@ def urls_to_walk(world, role: str, urlconf=None, select=None) -> tuple[list[tupl
         if not route.name:
             problems.append(f"{route.route}: give this URL pattern a name so the walker can reverse it")
             continue
-        filler = FILLERS.get(route.name)
-        if filler is None and not route.arguments:
-            pairs.append((route, reverse(route.name, urlconf=urlconf)))
-            continue
-        if filler is None:
-            problems.append(
-                f"{route.name} ({route.route}): the walker cannot fill {', '.join(route.arguments)}. "
-                f'Add a line to FILLERS in outreach/tests/test_url_walk.py, e.g. "{route.name}": '
-                "lambda w: {" + ", ".join(f'"{a}": w.something.pk' for a in route.arguments) + "},"
-            )
-            continue
-        fills = filler(world)
-        for kwargs in fills if isinstance(fills, list) else [fills]:
-            kwargs = dict(kwargs)
-            query = kwargs.pop("?", "")
-            url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
-            pairs.append((route, f"{url}?{query}" if query else url))
+        try:
+            pairs.extend((route, url) for url in urls_for(route, world, urlconf))
+        except Unfillable as exc:
+            problems.append(str(exc))
     return pairs, problems
 
 
@@ -463,7 +183,7 @@ def _field_value(name: str, field: forms.Field, value):
     if isinstance(field, forms.BooleanField):
         return "on" if (value or field.required) else None
     if isinstance(field, forms.FileField):
-        return _png("walk.png") if isinstance(field, forms.ImageField) else _pdf("walk.pdf")
+        return png_upload("walk.png") if isinstance(field, forms.ImageField) else pdf_upload("walk.pdf")
     if isinstance(field, forms.ModelMultipleChoiceField):
         if empty:
             first = field.queryset.first()
@@ -672,11 +392,6 @@ def _admin_refusal(response) -> bool:
 
 
 @pytest.fixture
-def world(officer, vice_minister, minister, advisor):
-    return build_world(officer=officer, vice_minister=vice_minister, minister=minister, advisor=advisor)
-
-
-@pytest.fixture
 def signed_in(request, client):
     def sign_in(role: str):
         client.raise_request_exception = True
@@ -790,3 +505,11 @@ def test_the_same_view_with_its_guard_passes_the_walk(signed_in, world, urlconf_
     assert _walk_new(signed_in, world, urlconf, "outsider", {"walker-guarded"}) == []
     signed_in("outsider").logout()
     assert _walk_new(signed_in, world, urlconf, "anonymous", {"walker-guarded"}) == []
+
+
+def test_the_page_list_is_every_named_url_of_the_apps(world):
+    """outreach.pagelist.pages(), which the browser checks and the benchmark go through, is the
+    same list the walk requests (without Django's admin)."""
+    listed = {route.name for route, _url in pages(world)}
+    assert listed == {route.name for route in routes() if route.name and not route.admin}
+    assert all(url.startswith("/") for _route, url in pages(world))
