@@ -7,50 +7,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sponsors', '0006_english_names'),
+        ("sponsors", "0006_english_names"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='followup',
-            name='due_on',
-            field=models.DateField(validators=[outreach.dates.validate_plausible_date], verbose_name='截止日期'),
+            model_name="followup",
+            name="due_on",
+            field=models.DateField(validators=[outreach.dates.validate_plausible_date], verbose_name="截止日期"),
         ),
         migrations.AlterField(
-            model_name='historicalfollowup',
-            name='due_on',
-            field=models.DateField(validators=[outreach.dates.validate_plausible_date], verbose_name='截止日期'),
+            model_name="historicalfollowup",
+            name="due_on",
+            field=models.DateField(validators=[outreach.dates.validate_plausible_date], verbose_name="截止日期"),
         ),
         migrations.AlterField(
-            model_name='historicalvisit',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('-90')), django.core.validators.MaxValueValidator(Decimal('90'))], verbose_name='纬度'),
+            model_name="historicalvisit",
+            name="latitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=6,
+                max_digits=9,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("-90")),
+                    django.core.validators.MaxValueValidator(Decimal("90")),
+                ],
+                verbose_name="纬度",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalvisit',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('-180')), django.core.validators.MaxValueValidator(Decimal('180'))], verbose_name='经度'),
+            model_name="historicalvisit",
+            name="longitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=6,
+                max_digits=9,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("-180")),
+                    django.core.validators.MaxValueValidator(Decimal("180")),
+                ],
+                verbose_name="经度",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalvisit',
-            name='visited_at',
-            field=models.DateTimeField(validators=[outreach.dates.validate_plausible_date], verbose_name='拜访时间'),
+            model_name="historicalvisit",
+            name="visited_at",
+            field=models.DateTimeField(validators=[outreach.dates.validate_plausible_date], verbose_name="拜访时间"),
         ),
         migrations.AlterField(
-            model_name='visit',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('-90')), django.core.validators.MaxValueValidator(Decimal('90'))], verbose_name='纬度'),
+            model_name="visit",
+            name="latitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=6,
+                max_digits=9,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("-90")),
+                    django.core.validators.MaxValueValidator(Decimal("90")),
+                ],
+                verbose_name="纬度",
+            ),
         ),
         migrations.AlterField(
-            model_name='visit',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('-180')), django.core.validators.MaxValueValidator(Decimal('180'))], verbose_name='经度'),
+            model_name="visit",
+            name="longitude",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=6,
+                max_digits=9,
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(Decimal("-180")),
+                    django.core.validators.MaxValueValidator(Decimal("180")),
+                ],
+                verbose_name="经度",
+            ),
         ),
         migrations.AlterField(
-            model_name='visit',
-            name='visited_at',
-            field=models.DateTimeField(validators=[outreach.dates.validate_plausible_date], verbose_name='拜访时间'),
+            model_name="visit",
+            name="visited_at",
+            field=models.DateTimeField(validators=[outreach.dates.validate_plausible_date], verbose_name="拜访时间"),
         ),
     ]
