@@ -18,6 +18,16 @@ from events.tests.test_pdf import flat, pdf_text
 pytestmark = pytest.mark.django_db
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+@pytest.fixture(autouse=True)
+def _department_language_afterwards():
+    """A request with the English cookie leaves English active in this thread: later tests
+    expect the department's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # An ASCII colon right after a value, a tag or an element: "{{ label }}:{{ value }}", "</strong>:".
 ASCII_COLON_AFTER_MARKUP = re.compile(r"(\}\}|%\}|</\w+>):(?=\s*($|[<{]))", re.M)
 

@@ -14,6 +14,14 @@ from django.utils import translation
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
+@pytest.fixture(autouse=True)
+def _department_language_afterwards():
+    """A request with the English cookie leaves English active in this thread: later tests
+    expect the department's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _entries():
     for block in CATALOGUE.read_text(encoding="utf-8").split("\n\n")[1:]:
         match = re.search(r'^msgid "(.*)"\nmsgstr "(.*)"$', block, re.M)
