@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from outreach import roles
 from outreach.locking import StaleObjectError, save_changed
+from outreach.messages import Lines, Message
 from outreach.models import Member, ReminderKind
 from outreach.money import format_cny
 from outreach.reminders import in_department_language, overdue_round, remind, rule_for
@@ -413,7 +415,10 @@ def _tell_approvers(contract: Contract, approvers: list[Member], advisors: set[i
         notify(
             recipient=approver,
             key=f"contract-submitted:{contract.pk}",
-            title=_("合同待审批：%(number)s %(merchant)s") % {"number": contract.number, "merchant": contract.merchant},
+            title=Message(
+                gettext_noop("合同待审批：%(number)s %(merchant)s"),
+                {"number": contract.number, "merchant": contract.merchant},
+            ),
             body=_contract_summary(contract),
             url=contract.get_absolute_url(),
             topic=contract_topic(contract, "signoff" if approver.pk in advisors else "approval"),
@@ -425,14 +430,17 @@ def contract_topic(contract: Contract, step: str) -> str:
     return f"contract:{contract.pk}:{step}"
 
 
-def _contract_summary(contract: Contract) -> str:
-    return _("合同 %(number)s，赞助方 %(merchant)s，活动 %(event)s，现金 %(amount)s 元，起草人 %(owner)s。") % {
-        "number": contract.number,
-        "merchant": contract.merchant,
-        "event": contract.event,
-        "amount": contract.cash_amount,
-        "owner": contract.owner or "—",
-    }
+def _contract_summary(contract: Contract) -> Message:
+    return Message(
+        gettext_noop("合同 %(number)s，赞助方 %(merchant)s，活动 %(event)s，现金 %(amount)s 元，起草人 %(owner)s。"),
+        {
+            "number": contract.number,
+            "merchant": contract.merchant,
+            "event": contract.event,
+            "amount": contract.cash_amount,
+            "owner": contract.owner or "—",
+        },
+    )
 
 
 @in_department_language
@@ -442,8 +450,12 @@ def _tell_drafter_if_approved(contract: Contract) -> None:
         notify(
             recipient=contract.owner,
             key=f"contract-approved:{contract.pk}",
-            title=_("合同已审批，可以签署：%(number)s") % {"number": contract.number},
-            body=_contract_summary(contract) + _("请打印合同，双方签字后上传签署扫描件。"),
+            title=Message(gettext_noop("合同已审批，可以签署：%(number)s"), {"number": contract.number}),
+            body=Lines(
+                _contract_summary(contract),
+                Message(gettext_noop("请打印合同，双方签字后上传签署扫描件。")),
+                separator="",
+            ),
             url=contract.get_absolute_url(),
             topic=f"contract:{contract.pk}:sign",
         )
@@ -811,14 +823,18 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | No
     for deliverable in open_items:
         overdue = deliverable.due_on < today
         key = f"deliverable-{'overdue' if overdue else 'due'}:{deliverable.pk}"
-        title = (_("落实事项已逾期：%(clause)s") if overdue else _("落实事项即将到期：%(clause)s")) % {
-            "clause": deliverable.clause.text
-        }
-        body = _("合同 %(number)s（%(merchant)s），截止 %(date)s。完成后请上传照片凭证。") % {
-            "number": deliverable.contract.number,
-            "merchant": deliverable.contract.merchant,
-            "date": deliverable.due_on.isoformat(),
-        }
+        title = Message(
+            gettext_noop("落实事项已逾期：%(clause)s") if overdue else gettext_noop("落实事项即将到期：%(clause)s"),
+            {"clause": deliverable.clause.text},
+        )
+        body = Message(
+            gettext_noop("合同 %(number)s（%(merchant)s），截止 %(date)s。完成后请上传照片凭证。"),
+            {
+                "number": deliverable.contract.number,
+                "merchant": deliverable.contract.merchant,
+                "date": deliverable.due_on.isoformat(),
+            },
+        )
         sent += remind(
             rule,
             responsible=[deliverable.owner],
@@ -834,11 +850,16 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | No
     for material in materials:
         if material.responsible is None:
             continue
-        title = _("物资待归还：%(name)s(%(provider)s)") % {"name": material.name, "provider": material.provider}
-        body = _("%(event)s 的物资应于 %(date)s 归还。") % {
-            "event": material.event,
-            "date": material.return_due.isoformat(),
-        }
+        title = Message(
+            gettext_noop("物资待归还：%(name)s（%(provider)s）"), {"name": material.name, "provider": material.provider}
+        )
+        body = Message(
+            gettext_noop("%(event)s 的物资应于 %(date)s 归还。"),
+            {
+                "event": material.event,
+                "date": material.return_due.isoformat(),
+            },
+        )
         sent += remind(
             rule,
             responsible=[material.responsible],
@@ -866,16 +887,19 @@ def payment_topic(payment: Payment) -> str:
     return f"payment:{payment.pk}"
 
 
-def _payment_body(payment: Payment) -> str:
-    return _(
-        "合同 %(number)s（%(merchant)s）的一笔款项 %(amount)s 元，应于 %(date)s 到账。"
-        "到账后请在合同页登记到账日期；逾期请联系商家。"
-    ) % {
-        "number": payment.contract.number,
-        "merchant": payment.contract.merchant,
-        "amount": payment.amount,
-        "date": payment.due_on.isoformat(),
-    }
+def _payment_body(payment: Payment) -> Message:
+    return Message(
+        gettext_noop(
+            "合同 %(number)s（%(merchant)s）的一笔款项 %(amount)s 元，应于 %(date)s 到账。"
+            "到账后请在合同页登记到账日期；逾期请联系商家。"
+        ),
+        {
+            "number": payment.contract.number,
+            "merchant": payment.contract.merchant,
+            "amount": payment.amount,
+            "date": payment.due_on.isoformat(),
+        },
+    )
 
 
 @in_department_language
@@ -896,12 +920,14 @@ def payment_reminders_send(*, today: date | None = None) -> int:
             responsible=[payment.contract.owner],
             key=f"payment-due:{payment.pk}:{payment.due_on.isoformat()}",
             topic=payment_topic(payment),
-            title=_("款项将于 %(date)s 到期：%(number)s %(merchant)s")
-            % {
-                "date": payment.due_on.isoformat(),
-                "number": payment.contract.number,
-                "merchant": payment.contract.merchant,
-            },
+            title=Message(
+                gettext_noop("款项将于 %(date)s 到期：%(number)s %(merchant)s"),
+                {
+                    "date": payment.due_on.isoformat(),
+                    "number": payment.contract.number,
+                    "merchant": payment.contract.merchant,
+                },
+            ),
             body=_payment_body(payment),
             url=payment.contract.get_absolute_url() + "#payments",
         )
@@ -913,12 +939,14 @@ def payment_reminders_send(*, today: date | None = None) -> int:
             responsible=[payment.contract.owner],
             key=f"payment-overdue:{payment.pk}:{payment.due_on.isoformat()}:{n}",
             topic=payment_topic(payment),
-            title=_("款项逾期 %(days)d 天未到账：%(number)s %(merchant)s")
-            % {
-                "days": (today - payment.due_on).days,
-                "number": payment.contract.number,
-                "merchant": payment.contract.merchant,
-            },
+            title=Message(
+                gettext_noop("款项逾期 %(days)d 天未到账：%(number)s %(merchant)s"),
+                {
+                    "days": (today - payment.due_on).days,
+                    "number": payment.contract.number,
+                    "merchant": payment.contract.merchant,
+                },
+            ),
             body=_payment_body(payment),
             url=payment.contract.get_absolute_url() + "#payments",
         )
@@ -961,18 +989,23 @@ def contract_approval_reminders_send(*, now=None) -> int:
         if needs_advisor_signoff(contract) and contract.advisor_signed_off_by_id is None:
             steps.append(("signoff", Member.objects.active().with_role(roles.Role.ADVISOR).select_related("user")))
         for step, approvers in steps:
-            title = (
-                _("合同已等待审批 %(days)d 天：%(number)s %(merchant)s")
+            title = Message(
+                gettext_noop("合同已等待审批 %(days)d 天：%(number)s %(merchant)s")
                 if step == "approval"
-                else _("合同已等待指导老师签批 %(days)d 天：%(number)s %(merchant)s")
-            ) % {"days": days, "number": contract.number, "merchant": contract.merchant}
+                else gettext_noop("合同已等待指导老师签批 %(days)d 天：%(number)s %(merchant)s"),
+                {"days": days, "number": contract.number, "merchant": contract.merchant},
+            )
             told += remind(
                 rule,
                 responsible=list(approvers),
                 key=f"contract-waiting:{contract.pk}:{step}:{since:%Y%m%d%H%M%S}",
                 topic=contract_topic(contract, step),
                 title=title,
-                body=_contract_summary(contract) + _("请在合同页审批，或退回起草人修改。"),
+                body=Lines(
+                    _contract_summary(contract),
+                    Message(gettext_noop("请在合同页审批，或退回起草人修改。")),
+                    separator="",
+                ),
                 url=contract.get_absolute_url(),
             )
     return told

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from outreach.locking import Versioned
 from outreach.models import Member, TimeStampedModel
 from outreach.phones import validate_mobile
+from outreach.text import in_language
 from sponsors.models import Merchant
 
 
@@ -43,6 +44,7 @@ class Season(TimeStampedModel):
         _("用工开始日"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    note_en = models.CharField(_("英文说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("兼职季节")
@@ -51,6 +53,10 @@ class Season(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def shown_note(self) -> str:
+        return in_language(self.note, self.note_en)
 
     def clean(self) -> None:
         if (self.outreach_month is None) != (self.outreach_day is None):

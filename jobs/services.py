@@ -7,8 +7,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from outreach.locking import StaleObjectError, save_changed
+from outreach.messages import Lines, Message
 from outreach.models import Member, ReminderKind
 from outreach.phones import normalize_mobile
 from outreach.reminders import in_department_language, remind, rule_for
@@ -327,6 +329,8 @@ def seasons_save(*, forms: list) -> int:
     for form in forms:
         if form.has_changed():
             season = form.save(commit=False)
+            if "note" in form.changed_data:
+                season.note_en = ""  # the English said what the old note said
             season.full_clean()
             season.save()
             saved += 1
@@ -357,10 +361,14 @@ def posting_closing_reminders_send(*, today: date | None = None) -> int:
             responsible=[posting.created_by],
             key=f"posting-closing:{posting.pk}:{posting.deadline.isoformat()}",
             topic=f"posting:{posting.pk}:closing",
-            title=_("兼职报名将于 %(date)s 截止：%(title)s（%(merchant)s）")
-            % {"date": posting.deadline.isoformat(), "title": posting.title, "merchant": posting.merchant},
-            body=_("已报名 %(applied)d 人，招聘 %(headcount)d 人。人数不够请再宣传，或与用人单位商量延期。")
-            % {"applied": posting.n_applied, "headcount": posting.headcount},
+            title=Message(
+                gettext_noop("兼职报名将于 %(date)s 截止：%(title)s（%(merchant)s）"),
+                {"date": posting.deadline.isoformat(), "title": posting.title, "merchant": posting.merchant},
+            ),
+            body=Message(
+                gettext_noop("已报名 %(applied)d 人，招聘 %(headcount)d 人。人数不够请再宣传，或与用人单位商量延期。"),
+                {"applied": posting.n_applied, "headcount": posting.headcount},
+            ),
             url=posting.get_absolute_url(),
         )
     return told
@@ -386,14 +394,20 @@ def screening_reminders_send(*, now=None) -> int:
             responsible=[posting.created_by],
             key=f"screening-waiting:{posting_id}:{application.pk}",
             topic=f"posting:{posting_id}:screening",
-            title=_("%(count)d 份报名等待初试：%(title)s（%(merchant)s）")
-            % {"count": counts[posting_id], "title": posting.title, "merchant": posting.merchant},
-            body=_("最早的一份是 %(name)s 于 %(date)s 报名的，已超过 %(days)d 天。请尽快初试，学生在等结果。")
-            % {
-                "name": application.name,
-                "date": timezone.localtime(application.created_at).date().isoformat(),
-                "days": rule.days,
-            },
+            title=Message(
+                gettext_noop("%(count)d 份报名等待初试：%(title)s（%(merchant)s）"),
+                {"count": counts[posting_id], "title": posting.title, "merchant": posting.merchant},
+            ),
+            body=Message(
+                gettext_noop(
+                    "最早的一份是 %(name)s 于 %(date)s 报名的，已超过 %(days)d 天。请尽快初试，学生在等结果。"
+                ),
+                {
+                    "name": application.name,
+                    "date": timezone.localtime(application.created_at).date().isoformat(),
+                    "days": rule.days,
+                },
+            ),
             url=posting.get_absolute_url(),
         )
     return told
@@ -416,17 +430,19 @@ def season_outreach_reminders_send(*, today: date | None = None) -> int:
         lines = "\n".join(
             f"· {merchant.name}" + (f"（{merchant.phone}）" if merchant.phone else "") for merchant in employers
         )
-        call_again = _("以往合作过的用人单位，可以先联系：") + "\n" + lines
+        call_again = Lines(Message(gettext_noop("以往合作过的用人单位，可以先联系：")), lines)
     else:
-        call_again = _("还没有以往合作过的用人单位，请从商家库中挑选。")
+        call_again = Message(gettext_noop("还没有以往合作过的用人单位，请从商家库中挑选。"))
     for start in starts:
         told += remind(
             rule,
             key=f"season-outreach:{start.season.kind}:{start.outreach_starts_on.isoformat()}",
             topic=f"season:{start.season.kind}",
-            title=_("%(season)s兼职外联将于 %(date)s 开始")
-            % {"season": start.season, "date": start.outreach_starts_on.isoformat()},
-            body=_("用人单位要提前联系，岗位才能赶在假期前发布。") + "\n" + call_again,
+            title=Message(
+                gettext_noop("%(season)s兼职外联将于 %(date)s 开始"),
+                {"season": start.season, "date": start.outreach_starts_on.isoformat()},
+            ),
+            body=Lines(Message(gettext_noop("用人单位要提前联系，岗位才能赶在假期前发布。")), call_again),
             url=reverse("jobs:posting-list"),
         )
     return told

@@ -10,8 +10,8 @@ from .services import member_create, member_set_role
 DEMO_PASSWORD = "outreach2026"
 
 TEAMS = [
-    ("校企组", Direction.ENTERPRISE, "与商家、企业合作：赞助与兼职。"),
-    ("校际组", Direction.INTER_SCHOOL, "与兄弟院校学生组织联络：联谊、晚会、联合招新。"),
+    ("校企组", "Enterprise group", Direction.ENTERPRISE, "与商家、企业合作：赞助与兼职。"),
+    ("校际组", "Inter-school group", Direction.INTER_SCHOOL, "与兄弟院校学生组织联络：联谊、晚会、联合招新。"),
 ]
 
 # username, name, role, team, direction, student number, class/major, mobile
@@ -31,9 +31,9 @@ PEOPLE = [
 def seed(stdout=None) -> list[tuple[str, str, str]]:
     """Create the department; returns (username, name, role label) for the login table."""
     teams = {}
-    for name, direction, description in TEAMS:
+    for name, name_en, direction, description in TEAMS:
         teams[name], _created = Team.objects.get_or_create(
-            name=name, defaults={"direction": direction, "description": description}
+            name=name, defaults={"name_en": name_en, "direction": direction, "description": description}
         )
     User = get_user_model()
     logins = []

@@ -11,8 +11,10 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .groupchat import chat_post
+from .messages import Message
 from .models import Member, ReminderKind
 from .reminders import in_department_language, rule_for
 from .services import notify
@@ -90,7 +92,9 @@ def daily_digests_send(*, today: date | None = None) -> int:
         if notify(
             recipient=member,
             key=f"digest:daily:{today.isoformat()}",
-            title=_("今日待办（%(date)s）：%(count)d 项") % {"date": today.isoformat(), "count": count},
+            title=Message(
+                gettext_noop("今日待办（%(date)s）：%(count)d 项"), {"date": today.isoformat(), "count": count}
+            ),
             body=_render(sections),
             url=reverse("home"),
             email=rule.email,
@@ -114,7 +118,7 @@ def weekly_digest_send(*, today: date | None = None) -> int:
         return 0
     sections = weekly_digest_for(monday)
     key = f"digest:weekly:{monday.isoformat()}"
-    title = _("外联部周报（%(start)s 起）") % {"start": (monday - timedelta(days=7)).isoformat()}
+    title = Message(gettext_noop("外联部周报（%(start)s 起）"), {"start": (monday - timedelta(days=7)).isoformat()})
     body = _render(sections)
     sent = 0
     for member in rule.recipients():

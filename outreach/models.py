@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from .locking import Versioned
 from .phones import normalize_mobile, validate_mobile, validate_phone
 from .roles import Role
+from .text import in_language
 
 
 class TimeStampedModel(models.Model):
@@ -29,6 +30,7 @@ class Team(TimeStampedModel):
     """A group (小组) of officers inside the department."""
 
     name = models.CharField(_("小组名称"), max_length=50, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=50, blank=True)
     direction = models.CharField(_("方向"), max_length=20, choices=Direction.choices, blank=True)
     description = models.TextField(_("说明"), blank=True)
 
@@ -38,7 +40,7 @@ class Team(TimeStampedModel):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return in_language(self.name, self.name_en)
 
 
 class MemberQuerySet(models.QuerySet):
@@ -155,6 +157,13 @@ class Notification(TimeStampedModel):
         Member, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("收件人")
     )
     key = models.CharField(_("标识"), max_length=200)
+    # What sort of notification it is ("followup-due", "contract-approved"; by default the
+    # key's first part) and what it says as msgids with their parameters
+    # (``outreach.messages``), so each reader sees it in their own language. ``title`` and
+    # ``body`` keep it rendered in the department's language: for e-mail, the admin, and
+    # the rows written before messages were kept.
+    kind = models.CharField(_("类别"), max_length=100, blank=True, db_index=True)
+    message = models.JSONField(_("消息"), default=dict, blank=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)
@@ -183,6 +192,19 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the reader's)."""
+        from .messages import render_stored
+
+        return render_stored(self.message.get("title") if self.message else None, self.title)
+
+    @property
+    def shown_body(self) -> str:
+        from .messages import render_stored
+
+        return render_stored(self.message.get("body") if self.message else None, self.body)
 
     @property
     def delivery_status(self) -> str:
@@ -471,6 +493,7 @@ class ScoreRule(TimeStampedModel):
     points = models.DecimalField(_("每次分值"), max_digits=6, decimal_places=2)
     active = models.BooleanField(_("启用"), default=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    note_en = models.CharField(_("英文说明"), max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -481,6 +504,10 @@ class ScoreRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.points:+}"
+
+    @property
+    def shown_note(self) -> str:
+        return in_language(self.note, self.note_en)
 
 
 class ScoreAdjustment(TimeStampedModel):

@@ -11,6 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import translation
 
+from .messages import Lines, Message
 from .models import Member, ReminderKind, ReminderRule
 
 
@@ -45,8 +46,8 @@ def remind(
     responsible: Iterable[Member | None] = (),
     key: str,
     topic: str,
-    title: str,
-    body: str,
+    title: str | Message,
+    body: str | Message | Lines,
     url: str = "",
 ) -> int:
     """Tell the rule's recipients (once per key); post it to the group chat if the rule says so.
@@ -61,5 +62,6 @@ def remind(
         if notify(recipient=member, key=key, title=title, body=body, url=url, email=rule.email, topic=topic):
             told += 1
     if rule.group_chat:
-        chat_post(key=key, text=f"{title}\n{body}", url=url)
+        with translation.override(settings.LANGUAGE_CODE):
+            chat_post(key=key, text=f"{title}\n{body}", url=url)
     return told

@@ -8,11 +8,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import roles
+from . import messages, roles
 from .emails import notification_email
+from .messages import Lines, Message
 from .models import Member, Notification, Team
 from .roles import Role
 
@@ -60,11 +61,13 @@ def notify(
     *,
     recipient: Member,
     key: str,
-    title: str,
-    body: str = "",
+    title: str | Message,
+    body: str | Message | Lines = "",
     url: str = "",
     email: bool = True,
     topic: str = "",
+    kind: str = "",
+    params: dict | None = None,
 ) -> Notification | None:
     """Create an in-app notification once per (recipient, key); queue its e-mail.
 
@@ -77,8 +80,24 @@ def notify(
     resolves every notification with that topic (``notifications_resolve``), and a newer
     notification about the same thing replaces the recipient's older open one. Created in
     quiet hours, the e-mail waits (``deliver_after``) and the sweep sends it later.
+
+    Each reader sees it in their language when ``title`` (and ``body``) is an
+    ``outreach.messages.Message`` (a msgid and its parameters), or when ``title`` is a msgid
+    marked with ``gettext_noop`` and ``params`` its parameters. A plain rendered string still
+    works and is shown as written. ``kind`` (default: the key's first part) says what sort
+    of notification it is.
     """
     from .tasks import deliver_notification, enqueue
+
+    if params is not None and not isinstance(title, Message):
+        title = Message(title, **params)
+    message = {
+        part: messages.to_json(value)
+        for part, value in (("title", title), ("body", body))
+        if isinstance(value, Message | Lines)
+    }
+    with translation.override(settings.LANGUAGE_CODE):  # the stored text: the department's language
+        title, body = str(title), str(body)
 
     now = timezone.now()
     allowed_at = email_allowed_at(now)
@@ -87,6 +106,8 @@ def notify(
             notification = Notification.objects.create(
                 recipient=recipient,
                 key=key,
+                kind=kind or key.split(":", 1)[0],
+                message=message,
                 title=title,
                 body=body,
                 url=url,

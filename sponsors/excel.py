@@ -30,6 +30,7 @@ from outreach.phones import normalize_mobile, normalize_phone
 from outreach.spreadsheets import safe_row
 
 from .models import Contact, Industry, Merchant, MerchantKind, Stage, Tag
+from .queries import merchant_duplicates_for
 from .services import contact_save, merchant_add_tags, merchant_change_stage, merchant_create, merchant_update
 from .validators import normalize_credit_code, validate_credit_code
 
@@ -73,9 +74,16 @@ class ImportFileError(Exception):
 class PlannedRow:
     line: int
     values: dict
-    action: str = "create"  # "create", "update" or "reject"
+    action: str = "create"  # "create", "update", "review" (possible duplicate: the member decides) or "reject"
     errors: list[str] = field(default_factory=list)
-    merchant: Merchant | None = None
+    merchant: Merchant | None = None  # the merchant of the same name, if any
+    # For "review": the existing merchants it may be (each with `same_phone`).
+    candidates: list[Merchant] = field(default_factory=list)
+
+    @property
+    def phone_conflict(self) -> bool:
+        """The phone belongs to a merchant of another name: importing must not rename it."""
+        return any(candidate.same_phone for candidate in self.candidates)
 
     @property
     def name(self) -> str:
@@ -243,10 +251,12 @@ def plan_import(rows: list[dict]) -> list[PlannedRow]:
     industries = {industry.name: industry for industry in Industry.objects.all()}
     members = {member.display_name: member for member in Member.objects.active()}
     by_name = {merchant.name: merchant for merchant in Merchant.objects.all()}
-    by_phone = {merchant.phone: merchant for merchant in by_name.values() if merchant.phone}
+    # The same matching as the merchant form: "李宁专卖店" beside "李宁专卖店（光谷店）", or
+    # the phone of a merchant of another name, is for the member to decide, never silent.
+    duplicates = merchant_duplicates_for([(row.get("name", ""), row.get("phone", "")) for row in rows])
     seen: dict[str, int] = {}
     plan = []
-    for row in rows:
+    for row, matches in zip(rows, duplicates, strict=True):
         values = {key: value for key, value in row.items() if key != "line"}
         planned = PlannedRow(line=row["line"], values=values)
         errors = planned.errors
@@ -267,7 +277,6 @@ def plan_import(rows: list[dict]) -> list[PlannedRow]:
             errors.append(_("行业“%(value)s”不在行业列表中") % {"value": values["industry"]})
         if values.get("owner") and values["owner"] not in members:
             errors.append(_("负责人“%(value)s”不是在任部员") % {"value": values["owner"]})
-        phone = ""
         for key, normalize, label in (
             ("phone", normalize_phone, _("电话")),
             ("contact_mobile", normalize_mobile, _("手机")),
@@ -278,8 +287,6 @@ def plan_import(rows: list[dict]) -> list[PlannedRow]:
                 errors.append(_("%(label)s“%(value)s”不是有效号码") % {"label": label, "value": values[key]})
             else:
                 values[key] = normalized
-                if key == "phone":
-                    phone = normalized
         if values.get("credit_code"):
             values["credit_code"] = normalize_credit_code(values["credit_code"])
             try:
@@ -288,13 +295,19 @@ def plan_import(rows: list[dict]) -> list[PlannedRow]:
                 errors.extend(exc.messages)
         if values.get("website") and not values["website"].startswith(("http://", "https://")):
             values["website"] = "https://" + values["website"]
-        existing = by_name.get(name) or (by_phone.get(phone) if phone else None)
+        existing = by_name.get(name)
+        if existing:
+            # The merchant of this very name is updated; only another one with this phone is in doubt.
+            matches = [match for match in matches if match.pk != existing.pk and match.same_phone]
         if not errors:
             errors.extend(_model_errors(values, industries, members, existing))
+        planned.merchant = existing
         if errors:
             planned.action = "reject"
+        elif matches:
+            planned.action, planned.candidates = "review", matches
         elif existing:
-            planned.action, planned.merchant = "update", existing
+            planned.action = "update"
         plan.append(planned)
     return plan
 
@@ -366,16 +379,34 @@ class ImportResult:
     rejected: list[PlannedRow]  # the rows not imported, with why
 
 
+def _resolve(planned: PlannedRow, choice: str) -> None:
+    """Apply the member's decision on a possible duplicate: a new merchant, or an update of
+    the one they picked (which keeps its own name), else the row is skipped."""
+    choices = {f"update-{merchant.pk}": merchant for merchant in [planned.merchant, *planned.candidates] if merchant}
+    if choice == "create" and planned.merchant is None:
+        planned.action = "create"
+    elif choice in choices:
+        planned.action, planned.merchant = "update", choices[choice]
+    else:
+        planned.action = "reject"
+        planned.errors.append(_("可能与已有商家重复，未选择处理方式"))
+
+
 @transaction.atomic
-def import_rows(*, rows: list[dict], by: Member) -> ImportResult:
+def import_rows(*, rows: list[dict], by: Member, resolutions: dict[int, str] | None = None) -> ImportResult:
     """Write the good rows and skip the others, saying why; the plan is made again on
-    fresh data. A row that fails while being written (the data changed since the preview)
-    is undone alone and reported with the rows the preview rejected."""
+    fresh data. `resolutions` ({line: "create" or "update-<pk>"}) settles the possible
+    duplicates of the preview; one left open is skipped. A row that fails while being
+    written (the data changed since the preview) is undone alone and reported with the
+    rows the preview rejected."""
+    resolutions = resolutions or {}
     counts = {"create": 0, "update": 0, "reject": 0}
     rejected = []
     industries = {industry.name: industry for industry in Industry.objects.all()}
     members = {member.display_name: member for member in Member.objects.active()}
     for planned in plan_import(rows):
+        if planned.action == "review":
+            _resolve(planned, resolutions.get(planned.line, ""))
         if planned.action != "reject":
             try:
                 with transaction.atomic():
@@ -394,7 +425,9 @@ def _import_row(planned: PlannedRow, *, by: Member, industries: dict, members: d
     fields = _merchant_fields(values, industries, members)
     tag_names = Tag.names_from(values.get("tags", ""))
     if planned.action == "update":
-        # An import adds tags; it never removes the ones the department gave by hand.
+        # An import adds tags; it never removes the ones the department gave by hand, and
+        # never renames: the merchant picked for a row of another name keeps its own.
+        fields.pop("name", None)
         merchant = merchant_update(merchant=planned.merchant, by=by, **fields)
         merchant_add_tags(merchant=merchant, tag_names=tag_names)
     else:

@@ -1,5 +1,7 @@
 import re
+from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
@@ -7,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from outreach.dates import validate_plausible_date
 from outreach.locking import Versioned
 from outreach.models import Member, TimeStampedModel
 from outreach.phones import normalize_mobile, validate_mobile, validate_phone
+from outreach.text import in_language
 
 from .validators import validate_credit_code
 
@@ -18,6 +22,7 @@ class Industry(TimeStampedModel):
     """A managed list (食品, 餐饮, 服饰, ...), seeded by a data migration."""
 
     name = models.CharField(_("行业"), max_length=50, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=50, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
 
     class Meta:
@@ -26,7 +31,7 @@ class Industry(TimeStampedModel):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return in_language(self.name, self.name_en)
 
 
 class MerchantKind(models.TextChoices):
@@ -273,15 +278,29 @@ class Visit(TimeStampedModel):
     """One visit, call or WeChat conversation with a merchant (拜访记录)."""
 
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="visits", verbose_name=_("商家"))
-    visited_at = models.DateTimeField(_("拜访时间"))
+    visited_at = models.DateTimeField(_("拜访时间"), validators=[validate_plausible_date])
     members = models.ManyToManyField(Member, related_name="visits", verbose_name=_("拜访人"))
     method = models.CharField(_("方式"), max_length=20, choices=VisitMethod.choices, default=VisitMethod.IN_PERSON)
     purpose = models.CharField(_("目的"), max_length=20, choices=VisitPurpose.choices, default=VisitPurpose.SPONSORSHIP)
     outcome = models.CharField(_("结果"), max_length=20, choices=VisitOutcome.choices, default=VisitOutcome.UNDECIDED)
     notes = models.TextField(_("记录"), blank=True)
     lesson = models.TextField(_("经验"), blank=True, help_text=_("值得分享给其他部员的经验"))
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
     location_accuracy = models.PositiveIntegerField(_("定位精度(米)"), null=True, blank=True)
     # 定位打卡: the server's clock when the position arrived, apart from the visit time the
     # officer may edit; how far it was from the merchant's earlier check-ins.
@@ -380,7 +399,7 @@ class FollowUp(Versioned, TimeStampedModel):
         Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="followups", verbose_name=_("拜访记录")
     )
     description = models.CharField(_("下一步"), max_length=200)
-    due_on = models.DateField(_("截止日期"))
+    due_on = models.DateField(_("截止日期"), validators=[validate_plausible_date])
     owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="followups", verbose_name=_("负责人"))
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     done_by = models.ForeignKey(

@@ -1,7 +1,9 @@
 """Reads of the sponsors app: lists, the board, duplicates, follow-ups, timeline sources, metrics."""
 
+import copy
 import difflib
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
@@ -133,22 +135,27 @@ def merchants_for_board(
 
 # --- Duplicates
 
-_BRANCH_RE = re.compile(r"[((][^))]*[))]")
-_NOISE_RE = re.compile(r"[\s·\-_.,,。、]+")
+_BRANCH_RE = re.compile(r"[(（][^)）]*[)）]")
+_NOISE_RE = re.compile(r"[\s·\-_.,，。、]+")
 
 
 def _name_key(name: str) -> str:
-    """李宁专卖店(光谷店) and 李宁专卖店 share the key 李宁专卖店."""
+    """李宁专卖店（光谷店） and 李宁专卖店 share the key 李宁专卖店."""
     return _NOISE_RE.sub("", _BRANCH_RE.sub("", name or "")).lower()
 
 
 def names_look_alike(first: str, second: str) -> bool:
-    a, b = _name_key(first), _name_key(second)
+    return _keys_look_alike(_name_key(first), _name_key(second))
+
+
+def _keys_look_alike(a: str, b: str) -> bool:
     if not a or not b:
         return False
     if a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a)):
         return True
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+    matcher = difflib.SequenceMatcher(None, a, b)
+    # The quick ratios are upper bounds of ratio(): most pairs are told apart without it.
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 # Names the trigram index offers for the Python check, most similar first (a handful match).
@@ -182,22 +189,70 @@ def _similar_name_ids(key: str) -> list[int]:
 
 def merchant_duplicates(*, name: str, phone: str = "", exclude_pk: int | None = None) -> list[Merchant]:
     """Existing merchants that are probably the same one: a similar name or the same phone."""
-    try:
-        phone = normalize_phone(phone)
-    except Exception:  # an invalid phone cannot match anything; the form reports it
-        phone = ""
+    return merchant_duplicates_for([(name, phone)], exclude_pk=exclude_pk)[0]
+
+
+DUPLICATES_SHOWN = 10
+
+
+def merchant_duplicates_for(
+    entries: Sequence[tuple[str, str]], *, exclude_pk: int | None = None
+) -> list[list[Merchant]]:
+    """For each (name, phone): the existing merchants that are probably the same one (a
+    similar name, or the same phone as the merchant's or one of its contacts'), by name,
+    at most DUPLICATES_SHOWN. Each has `same_phone` set when the phone matched.
+
+    The one place duplicates are decided: the merchant form and the Excel import both
+    come here. On PostgreSQL a pg_trgm index on the kept `name_key` offers the candidate
+    names (one query per distinct name); on SQLite every name is read (a fixed number of
+    queries)."""
+    keys = []
+    for name, phone in entries:
+        try:
+            phone = normalize_phone(phone or "")
+        except Exception:  # an invalid phone cannot match anything; the form reports it
+            phone = ""
+        keys.append((name or "", phone))
     candidates = Merchant.objects.all()
     if exclude_pk:
         candidates = candidates.exclude(pk=exclude_pk)
+    found: list[tuple[set[int], set[int]]] = []
     if connection.vendor == "postgresql":
-        named = candidates.filter(pk__in=_similar_name_ids(_name_key(name)))
+        # The trigram index offers a few names per entry (one query each); the Python
+        # check below decides, as on SQLite.
+        offered = {key: _similar_name_ids(key) for key in {_name_key(name) for name, _phone in keys} if key}
+        names = dict(candidates.filter(pk__in={pk for ids in offered.values() for pk in ids}).values_list("pk", "name"))
+        rows = [(pk, _name_key(other)) for pk, other in names.items()]
     else:  # the quick start's few hundred rows: read the names
-        named = candidates
-    matches = [pk for pk, other in named.values_list("pk", "name") if names_look_alike(name, other)]
-    condition = Q(pk__in=matches)
-    if phone:
-        condition |= Q(phone=phone) | Q(contacts__mobile=phone)
-    return list(candidates.filter(condition).select_related("owner").distinct().order_by("name")[:10])
+        offered = None
+        rows = [(pk, _name_key(other)) for pk, other in candidates.values_list("pk", "name")]
+    by_phone: dict[str, set[int]] = {}
+    phones = {phone for _name, phone in keys if phone}
+    if phones:
+        for pk, other_phone in candidates.filter(phone__in=phones).values_list("pk", "phone"):
+            by_phone.setdefault(other_phone, set()).add(pk)
+        for pk, mobile in Contact.objects.filter(merchant__in=candidates, mobile__in=phones).values_list(
+            "merchant_id", "mobile"
+        ):
+            by_phone.setdefault(mobile, set()).add(pk)
+    for name, phone in keys:
+        key = _name_key(name)
+        allowed = None if offered is None else set(offered.get(key, ()))
+        pool = rows if allowed is None else [(pk, other) for pk, other in rows if pk in allowed]
+        similar = {pk for pk, other in pool if _keys_look_alike(key, other)} if key else set()
+        found.append((similar, by_phone.get(phone, set()) if phone else set()))
+    wanted = set().union(*(similar | same for similar, same in found)) if found else set()
+    merchants = {merchant.pk: merchant for merchant in Merchant.objects.filter(pk__in=wanted).select_related("owner")}
+    result = []
+    for similar, same in found:
+        matches = []
+        for pk in similar | same:
+            merchant = copy.copy(merchants[pk])
+            merchant.same_phone = pk in same
+            matches.append(merchant)
+        matches.sort(key=lambda merchant: (merchant.name, merchant.pk))
+        result.append(matches[:DUPLICATES_SHOWN])
+    return result
 
 
 # --- Follow-ups

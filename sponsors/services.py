@@ -12,8 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from outreach.locking import StaleObjectError, bump_version, save_changed
+from outreach.messages import Lines, Message
 from outreach.models import Member, ReminderKind
 from outreach.phones import normalize_phone
 from outreach.reminders import in_department_language, overdue_round, remind, rule_for
@@ -428,13 +430,11 @@ def followup_topic(followup: FollowUp) -> str:
     return f"followup:{followup.pk}"
 
 
-def _followup_body(followup: FollowUp) -> str:
-    return "\n".join(
-        [
-            followup.description,
-            _("商家：%(merchant)s") % {"merchant": followup.merchant.name},
-            _("截止：%(date)s。完成后请在商家页标记“已完成”。") % {"date": followup.due_on.isoformat()},
-        ]
+def _followup_body(followup: FollowUp) -> Lines:
+    return Lines(
+        followup.description,
+        Message(gettext_noop("商家：%(merchant)s"), {"merchant": followup.merchant.name}),
+        Message(gettext_noop("截止：%(date)s。完成后请在商家页标记“已完成”。"), {"date": followup.due_on.isoformat()}),
     )
 
 
@@ -447,9 +447,12 @@ def followup_reminders_send(*, today: date | None = None) -> int:
     due_rule = rule_for(ReminderKind.FOLLOWUP_DUE)
     open_followups = FollowUp.objects.open().select_related("merchant", "owner__user")
     for followup in open_followups.filter(due_on__gte=today, due_on__lte=today + timedelta(days=due_rule.days)):
-        title = (_("今天要跟进：%(merchant)s") if followup.due_on == today else _("跟进事项即将到期：%(merchant)s")) % {
-            "merchant": followup.merchant.name
-        }
+        title = Message(
+            gettext_noop("今天要跟进：%(merchant)s")
+            if followup.due_on == today
+            else gettext_noop("跟进事项即将到期：%(merchant)s"),
+            {"merchant": followup.merchant.name},
+        )
         told += remind(
             due_rule,
             responsible=[followup.owner],
@@ -468,7 +471,9 @@ def followup_reminders_send(*, today: date | None = None) -> int:
             responsible=[followup.owner],
             key=f"followup-overdue:{followup.pk}:{followup.due_on.isoformat()}:{n}",
             topic=followup_topic(followup),
-            title=_("跟进已逾期 %(days)d 天：%(merchant)s") % {"days": late, "merchant": followup.merchant.name},
+            title=Message(
+                gettext_noop("跟进已逾期 %(days)d 天：%(merchant)s"), {"days": late, "merchant": followup.merchant.name}
+            ),
             body=_followup_body(followup),
             url=followup.get_absolute_url(),
         )

@@ -529,7 +529,12 @@ def merchant_import_confirm(request: HttpRequest) -> HttpResponse:
     if not stored or not secrets.compare_digest(stored["token"], request.POST.get("token", "")):
         messages.error(request, _("导入已过期或已完成，请重新上传文件。"))
         return redirect("sponsors:import")
-    result = excel.import_rows(rows=stored["rows"], by=member)
+    resolutions = {
+        int(key.removeprefix("resolve-")): value
+        for key, value in request.POST.items()
+        if key.startswith("resolve-") and key.removeprefix("resolve-").isdigit()
+    }
+    result = excel.import_rows(rows=stored["rows"], by=member, resolutions=resolutions)
     del request.session[IMPORT_SESSION_KEY]
     messages.success(
         request,

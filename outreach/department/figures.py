@@ -29,6 +29,7 @@ from jobs.models import Application, Outcome, Posting, Screening, admission_rate
 from sponsors.models import FollowUp, Merchant, Stage, StageChange, Visit
 
 from ..models import AttendanceStatus, MeetingAttendance, Member, Semester, TrainingAttendance
+from ..text import in_language
 from . import scoring
 from .queries import members_for_scoring
 
@@ -94,17 +95,19 @@ def money(semester: Semester) -> Money:
     }
     industries: dict[int | None, MoneyRow] = {}
 
-    def industry_row(pk, name) -> MoneyRow:
-        return industries.setdefault(pk, MoneyRow(label=name or "", pk=pk))
+    def industry_row(pk, name, name_en) -> MoneyRow:
+        return industries.setdefault(pk, MoneyRow(label=in_language(name or "", name_en or ""), pk=pk))
 
     for row in (
         signed.order_by()
-        .values("event_id", "merchant__industry_id", "merchant__industry__name")
+        .values("event_id", "merchant__industry_id", "merchant__industry__name", "merchant__industry__name_en")
         .annotate(cash=Sum("cash_amount"), n=Count("pk"))
     ):
         for target in (
             events[row["event_id"]],
-            industry_row(row["merchant__industry_id"], row["merchant__industry__name"]),
+            industry_row(
+                row["merchant__industry_id"], row["merchant__industry__name"], row["merchant__industry__name_en"]
+            ),
         ):
             target.contracted += row["cash"] or ZERO
             target.contracts += row["n"]
@@ -112,23 +115,37 @@ def money(semester: Semester) -> Money:
     for row in (
         payments.filter(received_on__isnull=False)
         .order_by()
-        .values("contract__event_id", "contract__merchant__industry_id", "contract__merchant__industry__name")
+        .values(
+            "contract__event_id",
+            "contract__merchant__industry_id",
+            "contract__merchant__industry__name",
+            "contract__merchant__industry__name_en",
+        )
         .annotate(total=Sum("received_amount"))
     ):
         events[row["contract__event_id"]].received += row["total"] or ZERO
-        industry_row(row["contract__merchant__industry_id"], row["contract__merchant__industry__name"]).received += (
-            row["total"] or ZERO
-        )
+        industry_row(
+            row["contract__merchant__industry_id"],
+            row["contract__merchant__industry__name"],
+            row["contract__merchant__industry__name_en"],
+        ).received += row["total"] or ZERO
     for row in (
         ContractInKind.objects.filter(contract__in=signed)
         .order_by()
-        .values("contract__event_id", "contract__merchant__industry_id", "contract__merchant__industry__name")
+        .values(
+            "contract__event_id",
+            "contract__merchant__industry_id",
+            "contract__merchant__industry__name",
+            "contract__merchant__industry__name_en",
+        )
         .annotate(total=Sum("value"))
     ):
         events[row["contract__event_id"]].in_kind += row["total"] or ZERO
-        industry_row(row["contract__merchant__industry_id"], row["contract__merchant__industry__name"]).in_kind += (
-            row["total"] or ZERO
-        )
+        industry_row(
+            row["contract__merchant__industry_id"],
+            row["contract__merchant__industry__name"],
+            row["contract__merchant__industry__name_en"],
+        ).in_kind += row["total"] or ZERO
     overdue = event_queries.payments_overdue(payments).aggregate(n=Count("pk"), total=Sum("amount"))
     total = MoneyRow(label="", pk=None)
     for row in events.values():

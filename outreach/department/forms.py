@@ -186,7 +186,8 @@ class ReviewForm(forms.Form):
 
 
 def metric_choices():
-    return [(code, f"{metric.label} ({code})") for code, metric in sorted(METRICS.items())]
+    # The label alone: the code is the program's name for it, not the reader's.
+    return [(code, metric.label) for code, metric in sorted(METRICS.items(), key=lambda item: str(item[1].label))]
 
 
 class ScoreRuleForm(forms.ModelForm):

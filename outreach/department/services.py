@@ -10,9 +10,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .. import contributions, roles
 from ..locking import save_changed
+from ..messages import Lines, Message
 from ..models import (
     Assignment,
     AttendanceStatus,
@@ -307,8 +309,8 @@ def assignment_create(
         notify(
             recipient=member,
             key=f"assignment:{assignment.pk}",
-            title=_("新作业：%(title)s") % {"title": title},
-            body=_("截止日期 %(due)s") % {"due": due_date.isoformat()},
+            title=Message(gettext_noop("新作业：%(title)s"), {"title": title}),
+            body=Message(gettext_noop("截止日期 %(due)s"), {"due": due_date.isoformat()}),
             url=assignment.get_absolute_url(),
             topic=assignment_topic(assignment),
         )
@@ -347,8 +349,8 @@ def submission_review(*, submission: Submission, score: int, comment: str, by: M
     notify(
         recipient=submission.member,
         key=f"submission-reviewed:{submission.pk}",
-        title=_("作业已批阅：%(title)s") % {"title": submission.assignment.title},
-        body=_("得分 %(score)d") % {"score": score},
+        title=Message(gettext_noop("作业已批阅：%(title)s"), {"title": submission.assignment.title}),
+        body=Message(gettext_noop("得分 %(score)d"), {"score": score}),
         url=submission.assignment.get_absolute_url(),
     )
     return submission
@@ -361,6 +363,8 @@ def score_rule_save(
     *, metric: str, points: Decimal, active: bool = True, note: str = "", rule: ScoreRule | None = None
 ) -> ScoreRule:
     rule = rule or ScoreRule()
+    if note != rule.note:
+        rule.note_en = ""  # the English said what the old note said
     rule.metric = metric
     rule.points = points
     rule.active = active
@@ -404,8 +408,13 @@ def handover_run(*, from_member: Member, to_member: Member, by: Member) -> dict[
     notify(
         recipient=to_member,
         key=f"handover:{from_member.pk}:{to_member.pk}",
-        title=_("你接手了%(name)s的工作") % {"name": from_member.display_name},
-        body=", ".join(f"{contributions.HANDOVERS[c].label}: {n}" for c, n in moved.items()),
+        title=Message(gettext_noop("你接手了%(name)s的工作"), {"name": from_member.display_name}),
+        body=Lines(
+            *(
+                Message(gettext_noop("%(what)s：%(count)d"), {"what": contributions.HANDOVERS[c].label, "count": n})
+                for c, n in moved.items()
+            )
+        ),
         url=from_member.get_absolute_url(),
     )
     return moved
@@ -433,21 +442,26 @@ def assignment_reminders_send(*, today: date | None = None) -> int:
             responsible=[member for member in officers if member.pk not in submitted],
             key=f"assignment-due:{assignment.pk}:{assignment.due_date.isoformat()}",
             topic=assignment_topic(assignment),
-            title=_("作业将于 %(date)s 截止：%(title)s")
-            % {"date": assignment.due_date.isoformat(), "title": assignment.title},
-            body=_("你还没有提交“%(title)s”。请在截止日期 %(date)s 前提交文字或附件。")
-            % {"title": assignment.title, "date": assignment.due_date.isoformat()},
+            title=Message(
+                gettext_noop("作业将于 %(date)s 截止：%(title)s"),
+                {"date": assignment.due_date.isoformat(), "title": assignment.title},
+            ),
+            body=Message(
+                gettext_noop("你还没有提交“%(title)s”。请在截止日期 %(date)s 前提交文字或附件。"),
+                {"title": assignment.title, "date": assignment.due_date.isoformat()},
+            ),
             url=assignment.get_absolute_url(),
         )
     return told
 
 
-def _gathering_body(day: date, place: str, speaker: str = "") -> str:
-    lines = [_("日期：%(date)s") % {"date": day.isoformat()}, _("地点：%(place)s") % {"place": place or "—"}]
-    if speaker:
-        lines.append(_("主讲人：%(speaker)s") % {"speaker": speaker})
-    lines.append(_("请准时参加；不能参加请提前向部长请假。"))
-    return "\n".join(lines)
+def _gathering_body(day: date, place: str, speaker: str = "") -> Lines:
+    return Lines(
+        Message(gettext_noop("日期：%(date)s"), {"date": day.isoformat()}),
+        Message(gettext_noop("地点：%(place)s"), {"place": place or "—"}),
+        Message(gettext_noop("主讲人：%(speaker)s"), {"speaker": speaker}) if speaker else None,
+        Message(gettext_noop("请准时参加；不能参加请提前向部长请假。")),
+    )
 
 
 @in_department_language
@@ -468,7 +482,10 @@ def gathering_reminders_send(*, today: date | None = None) -> int:
             responsible=officers,
             key=f"training:{session.pk}:{session.date.isoformat()}",
             topic=f"training:{session.pk}",
-            title=_("培训提醒：%(title)s（%(date)s）") % {"title": session.title, "date": session.date.isoformat()},
+            title=Message(
+                gettext_noop("培训提醒：%(title)s（%(date)s）"),
+                {"title": session.title, "date": session.date.isoformat()},
+            ),
             body=_gathering_body(session.date, session.place, speaker=session.speaker or "—"),
             url=session.get_absolute_url(),
         )
@@ -478,7 +495,10 @@ def gathering_reminders_send(*, today: date | None = None) -> int:
             responsible=everyone,
             key=f"meeting:{meeting.pk}:{meeting.date.isoformat()}",
             topic=f"meeting:{meeting.pk}",
-            title=_("例会提醒：%(title)s（%(date)s）") % {"title": meeting.title, "date": meeting.date.isoformat()},
+            title=Message(
+                gettext_noop("例会提醒：%(title)s（%(date)s）"),
+                {"title": meeting.title, "date": meeting.date.isoformat()},
+            ),
             body=_gathering_body(meeting.date, meeting.place),
             url=meeting.get_absolute_url(),
         )

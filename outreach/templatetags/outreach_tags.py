@@ -2,7 +2,7 @@
 
 from django import template
 
-from outreach import roles
+from outreach import roles, text
 from outreach.money import format_cny
 from outreach.phones import format_phone
 
@@ -24,3 +24,9 @@ def phone(value: str) -> str:
 def has_role(user, role_names: str) -> bool:
     """{% if user|has_role:"minister,vice_minister" %}"""
     return roles.has_role(user, *[name.strip() for name in role_names.split(",")])
+
+
+@register.simple_tag
+def colon() -> str:
+    """{{ label }}{% colon %}{{ value }}: "：" in Chinese, ": " in English (pages and PDFs alike)."""
+    return text.colon()

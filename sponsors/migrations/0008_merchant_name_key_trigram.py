@@ -10,8 +10,8 @@ C.UTF-8 locale. SQLite (the quick start) gets nothing here: the check reads the 
 from django.db import migrations
 
 # The patterns of sponsors.queries._BRANCH_RE and _NOISE_RE (a test keeps them the same).
-BRANCH = r"[((][^))]*[))]"
-NOISE = r"[\s·\-_.,,。、]+"
+BRANCH = r"[(（][^)）]*[)）]"
+NOISE = r"[\s·\-_.,，。、]+"
 
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",

@@ -272,3 +272,83 @@ def test_a_row_that_fails_while_being_written_is_skipped_alone(minister, monkeyp
     assert result.counts == {"create": 1, "update": 0, "reject": 1}
     assert [(row.line, row.errors) for row in result.rejected] == [(3, ["名称：该商家刚被拉黑。"])]
     assert list(Merchant.objects.values_list("name", flat=True)) == ["好邻居便利店"]
+
+
+def test_preview_rejects_a_website_the_model_refuses_and_confirm_never_answers_500(client_for, minister):
+    client = client_for(minister)
+    upload = xlsx(
+        [["坏网址的店", "", "", "", "", "", "", "", "", "", "", "bad url with spaces"]], headers=[*HEADERS, "网站"]
+    )
+    response = client.post(reverse("sponsors:import"), {"file": upload})
+    (row,) = response.context["plan"]
+    assert row.action == "reject" and row.errors[0].startswith("网站：")
+    response = client.post(reverse("sponsors:import-confirm"), {"token": response.context["token"]})
+    assert response.status_code == 302
+    assert Merchant.objects.count() == 0
+
+
+def test_a_similar_name_is_flagged_as_a_possible_duplicate_and_skipped_unless_decided(client_for, minister):
+    branch = MerchantFactory(name="李宁专卖店（光谷店）")
+    client = client_for(minister)
+    response = client.post(reverse("sponsors:import"), {"file": xlsx([["李宁专卖店"], ["周黑鸭"]], headers=["名称"])})
+    plan = {row.name: row for row in response.context["plan"]}
+    assert plan["李宁专卖店"].action == "review"
+    assert [other.pk for other in plan["李宁专卖店"].candidates] == [branch.pk]
+    page = response.content.decode()
+    assert "名称与已有商家“李宁专卖店（光谷店）”相似" in page and 'name="resolve-2"' in page
+    response = client.post(reverse("sponsors:import-confirm"), {"token": response.context["token"]}, follow=True)
+    assert sorted(Merchant.objects.values_list("name", flat=True)) == ["周黑鸭", "李宁专卖店（光谷店）"]
+    assert "可能与已有商家重复，未选择处理方式" in response.content.decode()
+
+
+def test_a_possible_duplicate_is_created_or_merged_as_the_member_decides(client_for, minister):
+    branch = MerchantFactory(name="李宁专卖店(光谷店)", district="")
+    client = client_for(minister)
+    sheet = [["李宁专卖店", "光谷"], ["李宁专卖店（街道口店）", "街道口"]]
+    response = client.post(reverse("sponsors:import"), {"file": xlsx(sheet, headers=["名称", "区域"])})
+    assert [row.action for row in response.context["plan"]] == ["review", "review"]
+    client.post(
+        reverse("sponsors:import-confirm"),
+        {"token": response.context["token"], "resolve-2": f"update-{branch.pk}", "resolve-3": "create"},
+    )
+    branch.refresh_from_db()
+    assert (branch.name, branch.district) == ("李宁专卖店(光谷店)", "光谷")
+    assert sorted(Merchant.objects.values_list("name", flat=True)) == ["李宁专卖店(光谷店)", "李宁专卖店（街道口店）"]
+
+
+def test_a_phone_of_a_merchant_under_another_name_is_a_conflict_never_a_silent_rename(client_for, minister):
+    shop = MerchantFactory(name="晨光文具", phone="13971100010")
+    client = client_for(minister)
+    response = client.post(
+        reverse("sponsors:import"), {"file": xlsx([["得力办公", "13971100010"]], headers=["名称", "电话"])}
+    )
+    (row,) = response.context["plan"]
+    assert row.action == "review" and row.phone_conflict
+    assert "电话与已有商家“晨光文具”相同" in response.content.decode()
+    client.post(reverse("sponsors:import-confirm"), {"token": response.context["token"]})
+    shop.refresh_from_db()
+    assert shop.name == "晨光文具" and Merchant.objects.count() == 1
+    # Deciding it is the same shop updates it and still keeps its name.
+    response = client.post(
+        reverse("sponsors:import"),
+        {"file": xlsx([["得力办公", "13971100010", "校门口"]], headers=["名称", "电话", "区域"])},
+    )
+    client.post(
+        reverse("sponsors:import-confirm"), {"token": response.context["token"], "resolve-2": f"update-{shop.pk}"}
+    )
+    shop.refresh_from_db()
+    assert (shop.name, shop.district) == ("晨光文具", "校门口")
+    assert Merchant.objects.count() == 1
+
+
+def test_the_merchant_form_and_the_import_share_one_duplicate_check(client_for, minister):
+    from sponsors import queries
+
+    MerchantFactory(name="李宁专卖店(光谷店)")
+    assert [m.name for m in queries.merchant_duplicates(name="李宁专卖店")] == ["李宁专卖店(光谷店)"]
+    assert [
+        [m.name for m in found] for found in queries.merchant_duplicates_for([("李宁专卖店", ""), ("周黑鸭", "")])
+    ] == [
+        ["李宁专卖店(光谷店)"],
+        [],
+    ]

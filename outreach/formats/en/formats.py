@@ -1,5 +1,6 @@
 DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
+MONTH_DAY_FORMAT = "j M"
 SHORT_DATE_FORMAT = "Y-m-d"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
