@@ -226,6 +226,8 @@ class ReceiveForm(forms.Form):
 
 class BlacklistKeepForm(forms.Form):
     note = forms.CharField(label=_("保留说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ObjectionForm(_Form, forms.Form):
     comment = forms.CharField(
         label=_("异议内容"),

@@ -604,6 +604,7 @@ class Payment(TimeStampedModel):
         if self.received_amount is None:
             return Decimal("0")
         return max(self.amount - self.received_amount, Decimal("0"))
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
