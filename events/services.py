@@ -630,10 +630,15 @@ def contracts_on_blacklist(merchant: Merchant, by: Member) -> None:
             notify(
                 recipient=minister,
                 key=f"contract-blacklisted:{contract.pk}:{merchant.vetted_at:%Y%m%d%H%M%S}",
-                title=_("已签署合同的赞助方被列入黑名单：%(number)s %(merchant)s")
-                % {"number": contract.number, "merchant": merchant.name},
-                body=_("拉黑原因：%(reason)s。请在合同页决定：终止合同并写明原因，或保留合同并写明说明。")
-                % {"reason": blacklist_reason(merchant)},
+                title=Message(
+                    gettext_noop("已签署合同的赞助方被列入黑名单：%(number)s %(merchant)s"),
+                    number=contract.number,
+                    merchant=merchant.name,
+                ),
+                body=Message(
+                    gettext_noop("拉黑原因：%(reason)s。请在合同页决定：终止合同并写明原因，或保留合同并写明说明。"),
+                    reason=blacklist_reason(merchant),
+                ),
                 url=contract.get_absolute_url(),
                 topic=contract_topic(contract, "blacklist"),
             )
@@ -1102,10 +1107,16 @@ def _tell_objection(deliverable: Deliverable, record: AcceptanceRecord) -> None:
         notify(
             recipient=member,
             key=f"acceptance-objected:{record.pk}",
-            title=_("赞助方对权益提出异议：%(number)s %(merchant)s")
-            % {"number": contract.number, "merchant": contract.merchant},
-            body=_("权益：%(clause)s\n赞助方意见：%(comment)s\n请核实后在合同页处理异议。")
-            % {"clause": deliverable.clause.text, "comment": record.comment},
+            title=Message(
+                gettext_noop("赞助方对权益提出异议：%(number)s %(merchant)s"),
+                number=contract.number,
+                merchant=contract.merchant.name,
+            ),
+            body=Message(
+                gettext_noop("权益：%(clause)s\n赞助方意见：%(comment)s\n请核实后在合同页处理异议。"),
+                clause=deliverable.clause.text,
+                comment=record.comment,
+            ),
             url=contract.get_absolute_url() + "#acceptance",
             topic=acceptance_topic(contract),
         )
@@ -1195,10 +1206,16 @@ def acceptance_payments_fall_due(*, contract: Contract, today: date | None = Non
         notify(
             recipient=contract.owner,
             key=f"acceptance-complete:{contract.pk}",
-            title=_("赞助方验收完成，验收款已到期：%(number)s %(merchant)s")
-            % {"number": contract.number, "merchant": contract.merchant},
-            body=_("验收后支付的 %(amount)s 元自 %(date)s 起到期，请联系赞助方付款。")
-            % {"amount": sum(p.amount for p in waiting), "date": due.isoformat()},
+            title=Message(
+                gettext_noop("赞助方验收完成，验收款已到期：%(number)s %(merchant)s"),
+                number=contract.number,
+                merchant=contract.merchant.name,
+            ),
+            body=Message(
+                gettext_noop("验收后支付的 %(amount)s 元自 %(date)s 起到期，请联系赞助方付款。"),
+                amount=str(sum(p.amount for p in waiting)),
+                date=due.isoformat(),
+            ),
             url=contract.get_absolute_url() + "#payments",
             topic=f"contract:{contract.pk}:acceptance-payment",
         )
