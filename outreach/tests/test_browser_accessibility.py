@@ -40,17 +40,16 @@ WIDTHS = {375: 812, 1280: 900}  # width -> height
 MAX_REPORTED = 40  # elements spelled out in the failure message; the rest are counted
 MAX_PAGES_NAMED = 4  # pages named for an element that fails on many
 
-# Started without waiting for it, so that the other tab works while this one is audited.
+# Started without waiting for it, so that the other tab works while this one is audited; the
+# result is collected by awaiting the promise (no polling, which would make Chromium draw frames).
 START_AXE = """tags => {
-    window.__axe = null;
-    axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
-        .then(results => { window.__axe = results.violations.map(v => ({
+    window.__axe = axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+        .then(results => results.violations.map(v => ({
             id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
             nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html, summary: n.failureSummary})),
-        })); })
-        .catch(error => { window.__axe = {error: String(error)}; });
+        })))
+        .catch(error => ({error: String(error)}));
 }"""
-READY = "() => window.axe && document.readyState === 'complete' && !document.querySelector('.htmx-request')"
 
 
 @dataclass
@@ -84,30 +83,33 @@ class Tab:
 
     def open(self, path: str) -> bool:
         """Load `path`; False when it is not a page for this visitor (a redirect, an error, a
-        download)."""
+        download, a fragment)."""
         try:
             response = self.page.goto(path, wait_until="commit")
         except PlaywrightError:  # a download starts instead of a page
             return False
-        return bool(
+        if not (
             response
             and response.status == 200
             and response.request.redirected_from is None
             and response.headers.get("content-type", "").startswith("text/html")
-        )
+        ):
+            return False
+        # A fragment for htmx (no <!DOCTYPE html>, no base.html) is checked inside the page
+        # that loads it, not as a document of its own.
+        self.page.wait_for_load_state("domcontentloaded")
+        return self.page.evaluate("document.doctype !== null")
 
     def resize(self, width: int) -> None:
         if width != self.width:
             self.width = width
             self.page.set_viewport_size({"width": width, "height": WIDTHS[width]})
-            self.page.wait_for_function(f"() => window.innerWidth === {width}")
 
     def start_axe(self) -> None:
-        self.page.wait_for_function(READY)
+        self.page.wait_for_load_state("load")
         self.page.evaluate(START_AXE, TAGS)
 
     def violations(self, path: str) -> list[dict]:
-        self.page.wait_for_function("() => window.__axe !== null")
         found = self.page.evaluate("window.__axe")
         assert "error" not in found, f"axe-core failed on {path}: {found}"
         return found
