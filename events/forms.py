@@ -157,6 +157,7 @@ class ContractForm(_Form, VersionedForm, forms.ModelForm):
         ]
         widgets = {
             "sponsor_materials_due": DATE,
+            "sponsor_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "payment_terms": forms.Textarea(attrs={"rows": 2}),
             "breach_terms": forms.Textarea(attrs={"rows": 3}),
         }

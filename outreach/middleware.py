@@ -21,9 +21,11 @@ class DefaultLanguageMiddleware:
             language = trans_real.get_supported_language_variant(language)
         except LookupError:
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # override, not activate: the language is put back when the request ends, so a
+        # worker thread (or a test after an English request) does not stay in English.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

@@ -46,6 +46,10 @@ PUBLIC = {
 # What any signed-in account may use, in the department or not: its own password.
 ACCOUNT_PAGES = {"password_change", "password_change_done"}
 
+# URL names in the list that are not pages a person reads: a file, a fragment, an action.
+# The browser checks (accessibility, phone layout) leave them out.
+NOT_PAGES = {"healthz", "javascript-catalog", "media-file", "logout"}
+
 
 # URL name -> the arguments to walk it with: a dict, or a list of dicts to walk it several
 # times (e.g. a draft and a signed contract); the key "?" adds a query string. A new view

@@ -62,6 +62,8 @@ SEARCH_SCOPES = {
     "": lambda: Merchant.objects.all(),
     "business": lambda: Merchant.objects.eligible_for_business(),
     "employer": lambda: Merchant.objects.eligible_for_business().verified(),
+    # the alliance's cooperation summaries: merchants the department has signed with
+    "partners": lambda: Merchant.objects.filter(stage__in=["signed", "partner"]).exclude(vetting_status="blacklisted"),
 }
 
 

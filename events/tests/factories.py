@@ -87,8 +87,9 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 
 def make_contract(*, owner=None, merchant=None, event=None, cash=Decimal("3000"), clauses: int = 2, instalments=None):
     """A draft contract with `clauses` approved benefit clauses and a payment plan that adds
-    up, so it may be submitted: `instalments` is a list of amounts or (amount, due_on) pairs,
-    by default the whole cash amount due when the event starts; [] for no plan."""
+    up, so it may be submitted: `instalments` is a list of amounts or (amount, due_on) pairs
+    (due_on None: paid on the sponsor's acceptance), by default the whole cash amount due
+    when the event starts; [] for no plan."""
     event = event or EventFactory()
     owner = owner or MemberFactory()
     contract = services.contract_create(
@@ -101,7 +102,7 @@ def make_contract(*, owner=None, merchant=None, event=None, cash=Decimal("3000")
         instalments = [cash] if cash else []
     for instalment in instalments:
         amount, due_on = instalment if isinstance(instalment, tuple) else (instalment, event.starts_on)
-        services.payment_add(contract=contract, amount=Decimal(amount), due_on=due_on)
+        services.payment_add(contract=contract, amount=Decimal(amount), due_on=due_on, on_acceptance=due_on is None)
     return contract
 
 

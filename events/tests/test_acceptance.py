@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Acceptance, AcceptanceAction, Payment
-from events.tests.factories import make_signed_contract, png_upload
+from events.tests.factories import make_contract, make_signed_contract, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,13 @@ def deliver_all(contract, officer, vice_minister):
 
 @pytest.fixture
 def fulfilled(officer, minister, vice_minister):
-    contract = make_signed_contract(owner=officer, minister=minister, clauses=3, cash=Decimal("3000"))
-    services.payment_add(contract=contract, amount=Decimal("2000"), due_on=timezone.localdate())
-    services.payment_add(contract=contract, amount=Decimal("1000"), due_on=None, on_acceptance=True)
+    contract = make_signed_contract(
+        owner=officer,
+        minister=minister,
+        clauses=3,
+        cash=Decimal("3000"),
+        instalments=[("2000", timezone.localdate()), ("1000", None)],
+    )
     deliver_all(contract, officer, vice_minister)
     return contract
 
@@ -117,10 +121,10 @@ def test_a_link_answers_only_for_its_own_contract_and_delivered_benefits(client,
 
 
 def test_instalment_falls_due_days_after_the_report_without_objection(officer, minister, vice_minister):
-    contract = make_signed_contract(owner=officer, minister=minister, clauses=2)
+    contract = make_signed_contract(owner=officer, minister=minister, clauses=2, instalments=[("3000", None)])
     contract.acceptance_days = 7
     contract.save(update_fields=["acceptance_days"])
-    payment = services.payment_add(contract=contract, amount=Decimal("3000"), due_on=None, on_acceptance=True)
+    payment = contract.payments.get()
     deliver_all(contract, officer, vice_minister)
     contract.refresh_from_db()
     services.contract_report_sent(contract=contract, member=officer)
@@ -136,10 +140,10 @@ def test_instalment_falls_due_days_after_the_report_without_objection(officer, m
 
 
 def test_an_open_objection_stops_the_default_acceptance(client, officer, minister, vice_minister):
-    contract = make_signed_contract(owner=officer, minister=minister, clauses=2)
+    contract = make_signed_contract(owner=officer, minister=minister, clauses=2, instalments=[("3000", None)])
     contract.acceptance_days = 3
     contract.save(update_fields=["acceptance_days"])
-    payment = services.payment_add(contract=contract, amount=Decimal("3000"), due_on=None, on_acceptance=True)
+    payment = contract.payments.get()
     deliver_all(contract, officer, vice_minister)
     contract.refresh_from_db()
     services.contract_report_sent(contract=contract, member=officer)
@@ -167,7 +171,7 @@ def test_receipt_handover_is_recorded(client_for, officer, fulfilled):
 
 
 def test_payment_without_date_must_be_tied_to_acceptance(client_for, officer, minister):
-    contract = make_signed_contract(owner=officer, minister=minister, clauses=1)
+    contract = make_contract(owner=officer, clauses=1, instalments=[])
     response = client_for(officer).post(reverse("events:payment-create", args=[contract.pk]), {"amount": "500"})
     assert response.status_code == 200
     assert "请填写应付日期，或勾选“验收后支付”。" in response.content.decode()

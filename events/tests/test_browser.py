@@ -69,7 +69,10 @@ def test_volleyball_story_from_event_to_fulfilment_report(desktop_page, live_ser
     assert page.get_by_text("已商定").count() == 2
 
     page.get_by_role("link", name="新建方案书").click()
-    page.select_option("select[name=merchant]", label="李宁专卖店(光谷店)")
+    # The merchant is picked from a search (never a <select> of every merchant).
+    page.fill("#id_merchant", "李宁")
+    page.locator("[data-picker-results] button[data-name='李宁专卖店(光谷店)']").click()
+    assert page.locator("[data-picker-label]").inner_text() == "李宁专卖店(光谷店)"
     page.get_by_role("button", name="保存").click()
     page.wait_for_load_state()
     page.get_by_role("link", name="添加级别").click()

@@ -47,14 +47,18 @@ def contract_pdf(client, contract, tmp_path, **params) -> str:
 def test_contract_prints_the_contracting_party_terms_and_annex(client_for, officer, profile, tmp_path, poppler):
     merchant = MerchantFactory(name="李宁专卖店(光谷店)", address="光谷步行街 8 号")
     ContactFactory(merchant=merchant, name="周店长", mobile="13800001111", is_primary=True)
-    contract = make_contract(owner=officer, merchant=merchant, cash=Decimal("3000"), clauses=3)
+    contract = make_contract(
+        owner=officer,
+        merchant=merchant,
+        cash=Decimal("3000"),
+        clauses=3,
+        instalments=[("2000", date(2026, 5, 1)), ("1000", None)],
+    )
     services.contract_update(
         contract=contract,
         sponsor_materials="LOGO 矢量源文件、运动饮料样品 50 瓶",
         sponsor_materials_due=date(2026, 4, 28),
     )
-    services.payment_add(contract=contract, amount=Decimal("2000"), due_on=date(2026, 5, 1))
-    services.payment_add(contract=contract, amount=Decimal("1000"), due_on=None, on_acceptance=True)
     text, fonts = contract_pdf(client_for(officer), contract, tmp_path)
 
     # 甲方 is the union under the school's authority; the department is only the contact.
@@ -128,7 +132,11 @@ def test_english_variant_is_complete(client_for, officer, profile, tmp_path, pop
     profile.save()
     merchant = MerchantFactory(name="Li Ning Store", address="8 Optics Valley Walk")
     contract = make_contract(
-        owner=officer, merchant=merchant, event=EventFactory(title="Volleyball Cup", venue="East court"), clauses=2
+        owner=officer,
+        merchant=merchant,
+        event=EventFactory(title="Volleyball Cup", venue="East court"),
+        clauses=2,
+        instalments=[("3000", None)],
     )
     services.contract_update(
         contract=contract,
@@ -139,7 +147,6 @@ def test_english_variant_is_complete(client_for, officer, profile, tmp_path, pop
         acceptance_days=7,
     )
     contract.clauses.update(placement="north fence of the volleyball court")  # the data in English too
-    services.payment_add(contract=contract, amount=Decimal("3000"), due_on=None, on_acceptance=True)
     text, _fonts = contract_pdf(client_for(officer), contract, tmp_path, lang="en")
     untranslated = CJK.findall(text)
     assert untranslated == [], f"Chinese left in the English contract: {''.join(untranslated)}"

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sponsors.models import Merchant, Stage
+from sponsors.widgets import search_picker
 
 from .models import EntryKind, Peer, SharedEntry
 
@@ -50,6 +51,7 @@ class CooperationShareForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        search_picker(self.fields["merchant"], scope="partners")  # never a <select> of every merchant
         self.fields["summary"].required = True
         self.fields["listed_on"].required = False
 

@@ -312,8 +312,12 @@ class DepartmentProfileForm(VersionedForm, forms.ModelForm):
             "dispute_terms",
         ]
         widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in ("receipt_terms", "cancellation_terms", "force_majeure_terms", "dispute_terms")
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("receipt_terms", "cancellation_terms", "force_majeure_terms", "dispute_terms")
+            },
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "payee_account": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
 
     def clean_payee_account(self):

@@ -10,14 +10,12 @@ from django.urls import reverse
 
 from conftest import PHONE
 from events.tests.factories import EventFactory
-from outreach.pagelist import PUBLIC, pages
+from outreach.pagelist import NOT_PAGES, PUBLIC, pages
 from outreach.tests.department_factories import SemesterFactory
 from outreach.tests.factories import NotificationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-# Page names whose answer is a file or a fragment, not a page: nothing to lay out.
-NOT_PAGES = {"healthz", "javascript-catalog", "media-file", "logout"}
 # Officers see their own variant of many pages, leaders the whole department's; the advisor
 # (and the visitor, for public pages) where neither of them does.
 ROLES = ("officer", "minister", "advisor")

@@ -103,6 +103,8 @@ def test_every_stored_notification_keeps_its_message_and_each_msgid_has_english(
     department.assignment_create(
         title="写一份活动策划", due_date=timezone.localdate() + timedelta(days=1), created_by=minister
     )
+    # The signed contract's instalment falls due today, so the payment scan has one to tell.
+    world.payment.__class__.objects.filter(pk=world.payment.pk).update(due_on=timezone.localdate())
     _run_every_scan(timezone.localdate())
     written = Notification.objects.exclude(pk__in=legacy)
     kinds = set(written.values_list("kind", flat=True))

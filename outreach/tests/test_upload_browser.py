@@ -106,7 +106,12 @@ def test_every_upload_field_refuses_html_and_svg(desktop_page, live_server, log_
 
     page.goto(live_server.url + reverse("sponsors:visit-create") + f"?merchant={story['merchant'].pk}")
     choose(page, "input[name=photos]", "门店.svg", svg_file(script), "image/svg+xml")
-    assert "“门店.svg”不是可以上传的文件" in submit(page, "保存拜访")
+    # The visit form is sent with fetch (the offline draft) and its answer written into the
+    # page, so wait for the refusal itself rather than for a load.
+    page.get_by_role("button", name="保存拜访", exact=True).click()
+    refusal = "“门店.svg”不是可以上传的文件"
+    page.wait_for_function("text => document.body && document.body.innerText.includes(text)", arg=refusal)
+    assert refusal in page.content()
 
     page.goto(live_server.url + reverse("events:contract-sign", args=[story["approved"].pk]))
     page.fill("input[name=signed_on]", "2026-04-28")

@@ -22,8 +22,24 @@
     });
   }
   applyWidths(document);
+  // A table wider than the phone scrolls in its .table-responsive box: keyboard users must be
+  // able to reach it to scroll it (WCAG 2.1.1), so a box that scrolls takes the focus.
+  function focusableScrollers(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  focusableScrollers(document);
+  window.addEventListener("resize", function () {
+    focusableScrollers(document);
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     applyWidths(event.target);
+    focusableScrollers(event.target);
   });
   // <div data-picker> (sponsors.widgets.SearchPicker): a result button chosen from the search
   // fills the hidden input; "换一个" empties it and goes back to the search box.
