@@ -64,6 +64,8 @@ SEARCH_SCOPES = {
     "employer": lambda: Merchant.objects.eligible_for_business().verified(),
     # the alliance's cooperation summaries: merchants the department has signed with
     "partners": lambda: Merchant.objects.filter(stage__in=["signed", "partner"]).exclude(vetting_status="blacklisted"),
+    # the alliance's blacklist shares: merchants the department has blacklisted
+    "blacklisted": lambda: Merchant.objects.filter(vetting_status="blacklisted"),
 }
 
 

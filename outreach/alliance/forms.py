@@ -31,6 +31,7 @@ class BlacklistShareForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        search_picker(self.fields["merchant"], scope="blacklisted")  # never a <select> of every one
         self.fields["category"].required = True
         self.fields["listed_on"].required = False
 
