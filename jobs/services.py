@@ -427,10 +427,17 @@ def season_outreach_reminders_send(*, today: date | None = None) -> int:
         return 0
     employers = list(past_employers_to_contact(today))
     if employers:
-        lines = "\n".join(
-            f"· {merchant.name}" + (f"（{merchant.phone}）" if merchant.phone else "") for merchant in employers
-        )
-        call_again = Lines(Message(gettext_noop("以往合作过的用人单位，可以先联系：")), lines)
+        lines = [
+            Lines(
+                "· ",
+                Message(gettext_noop("%(name)s（%(phone)s）"), name=merchant.name, phone=merchant.phone)
+                if merchant.phone
+                else merchant.name,
+                separator="",
+            )
+            for merchant in employers
+        ]
+        call_again = Lines(Message(gettext_noop("以往合作过的用人单位，可以先联系：")), *lines)
     else:
         call_again = Message(gettext_noop("还没有以往合作过的用人单位，请从商家库中挑选。"))
     for start in starts:

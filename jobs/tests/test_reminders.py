@@ -2,7 +2,7 @@ import datetime
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jobs import services
 from jobs.models import PostingStatus, Screening
@@ -75,6 +75,8 @@ def test_a_seasons_outreach_start_reaches_the_minister_and_the_jobs_group_with_e
         notification = Notification.objects.get(recipient=member)
         assert notification.title == "暑假兼职外联将于 2027年6月1日 开始"
         assert "光谷肯德基（02787000001）" in notification.body
+        with translation.override("en"):
+            assert "· 光谷肯德基 (02787000001)" in notification.shown_body  # the name as it is, English brackets
     assert _unread(other_officer) == []
 
 
