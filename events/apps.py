@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class EventsConfig(AppConfig):
@@ -28,16 +29,16 @@ class EventsConfig(AppConfig):
         from outreach.digests import DailySection, WeeklySection, register_daily_section, register_weekly_section
 
         register_daily_section(
-            DailySection(code="deliverables", title=lambda: _("落实事项"), items=queries.digest_deliverables)
+            DailySection(code="deliverables", title=gettext_noop("落实事项"), items=queries.digest_deliverables)
         )
-        register_daily_section(DailySection(code="payments", title=lambda: _("款项"), items=queries.digest_payments))
+        register_daily_section(DailySection(code="payments", title=gettext_noop("款项"), items=queries.digest_payments))
         register_weekly_section(
             WeeklySection(
                 code="overdue_fulfilment",
-                title=lambda: _("逾期落实事项与款项"),
+                title=gettext_noop("逾期落实事项与款项"),
                 items=queries.digest_overdue_fulfilment,
             )
         )
         register_weekly_section(
-            WeeklySection(code="money_received", title=lambda: _("到账"), items=queries.digest_money_received)
+            WeeklySection(code="money_received", title=gettext_noop("到账"), items=queries.digest_money_received)
         )

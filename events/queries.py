@@ -23,8 +23,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from outreach.listing import count_of
+from outreach.messages import Message
 from outreach.money import format_cny
 from sponsors.models import Merchant
 from sponsors.timeline import TimelineEntry
@@ -384,13 +386,13 @@ def digest_deliverables(member, today: date):
     for deliverable in deliverables:
         items.append(
             DigestItem(
-                _("%(clause)s（合同 %(number)s，%(merchant)s），截止 %(date)s")
-                % {
-                    "clause": deliverable.clause.text,
-                    "number": deliverable.contract.number,
-                    "merchant": deliverable.contract.merchant,
-                    "date": deliverable.due_on.isoformat(),
-                },
+                Message(
+                    gettext_noop("%(clause)s（合同 %(number)s，%(merchant)s），截止 %(date)s"),
+                    clause=deliverable.clause.text,
+                    number=deliverable.contract.number,
+                    merchant=deliverable.contract.merchant.name,
+                    date=deliverable.due_on,
+                ),
                 deliverable.get_absolute_url(),
             )
         )
@@ -409,13 +411,13 @@ def _payment_item(payment: Payment):
     from outreach.digests import DigestItem
 
     return DigestItem(
-        _("合同 %(number)s（%(merchant)s）%(amount)s，应于 %(date)s 到账")
-        % {
-            "number": payment.contract.number,
-            "merchant": payment.contract.merchant,
-            "amount": format_cny(payment.amount),
-            "date": payment.due_on.isoformat(),
-        },
+        Message(
+            gettext_noop("合同 %(number)s（%(merchant)s）%(amount)s，应于 %(date)s 到账"),
+            number=payment.contract.number,
+            merchant=payment.contract.merchant.name,
+            amount=format_cny(payment.amount),
+            date=payment.due_on,
+        ),
         payment.contract.get_absolute_url() + "#payments",
     )
 
@@ -444,7 +446,11 @@ def digest_overdue_fulfilment(monday: date):
         .order_by("-n", "owner__display_name")
     )
     items = [
-        DigestItem(_("%(name)s：逾期落实事项 %(count)d 项") % {"name": row["owner__display_name"], "count": row["n"]})
+        DigestItem(
+            Message(
+                gettext_noop("%(name)s：逾期落实事项 %(count)d 项"), name=row["owner__display_name"], count=row["n"]
+            )
+        )
         for row in rows
     ]
     items += [_payment_item(payment) for payment in _unpaid().filter(due_on__lt=monday)]
@@ -456,7 +462,11 @@ def digest_money_received(monday: date):
 
     week = Payment.objects.filter(received_on__gte=monday - timedelta(days=7), received_on__lt=monday)
     total = week.aggregate(total=Sum("received_amount"))["total"] or Decimal("0")
-    return [DigestItem(_("上周到账 %(total)s，共 %(count)d 笔") % {"total": format_cny(total), "count": week.count()})]
+    return [
+        DigestItem(
+            Message(gettext_noop("上周到账 %(total)s，共 %(count)d 笔"), total=format_cny(total), count=week.count())
+        )
+    ]
 
 
 # --- The department-wide lists (contracts, deliverables, payments) and what they share with

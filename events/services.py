@@ -837,7 +837,7 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | No
             {
                 "number": deliverable.contract.number,
                 "merchant": deliverable.contract.merchant,
-                "date": deliverable.due_on.isoformat(),
+                "date": deliverable.due_on,
             },
         )
         sent += remind(
@@ -862,7 +862,7 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | No
             gettext_noop("%(event)s 的物资应于 %(date)s 归还。"),
             {
                 "event": material.event,
-                "date": material.return_due.isoformat(),
+                "date": material.return_due,
             },
         )
         sent += remind(
@@ -902,7 +902,7 @@ def _payment_body(payment: Payment) -> Message:
             "number": payment.contract.number,
             "merchant": payment.contract.merchant,
             "amount": payment.amount,
-            "date": payment.due_on.isoformat(),
+            "date": payment.due_on,
         },
     )
 
@@ -928,7 +928,7 @@ def payment_reminders_send(*, today: date | None = None) -> int:
             title=Message(
                 gettext_noop("款项将于 %(date)s 到期：%(number)s %(merchant)s"),
                 {
-                    "date": payment.due_on.isoformat(),
+                    "date": payment.due_on,
                     "number": payment.contract.number,
                     "merchant": payment.contract.merchant,
                 },
@@ -1214,7 +1214,7 @@ def acceptance_payments_fall_due(*, contract: Contract, today: date | None = Non
             body=Message(
                 gettext_noop("验收后支付的 %(amount)s 元自 %(date)s 起到期，请联系赞助方付款。"),
                 amount=str(sum(p.amount for p in waiting)),
-                date=due.isoformat(),
+                date=due,
             ),
             url=contract.get_absolute_url() + "#payments",
             topic=f"contract:{contract.pk}:acceptance-payment",

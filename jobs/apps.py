@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class JobsConfig(AppConfig):
@@ -20,8 +21,8 @@ class JobsConfig(AppConfig):
         from .queries import digest_admission_rate, digest_screenings
 
         register_daily_section(
-            DailySection(code="screenings", title=lambda: _("待初试的报名"), items=digest_screenings)
+            DailySection(code="screenings", title=gettext_noop("待初试的报名"), items=digest_screenings)
         )
         register_weekly_section(
-            WeeklySection(code="admission_rate", title=lambda: _("兼职录取率"), items=digest_admission_rate)
+            WeeklySection(code="admission_rate", title=gettext_noop("兼职录取率"), items=digest_admission_rate)
         )

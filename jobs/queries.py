@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import qrcode
 from django.core.cache import cache
 from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 from outreach.days import day_bounds, day_start
+from outreach.messages import Message
 from outreach.pdf import render_pdf
 from sponsors.models import Merchant
 
@@ -213,7 +214,6 @@ def screened_per_member(start: date, end: date) -> dict[int, int]:
 
 def digest_screenings(member, today: date):
     """Applications waiting for screening on the postings the member published."""
-    from django.utils.translation import gettext as _
 
     from outreach.digests import DigestItem
 
@@ -228,8 +228,12 @@ def digest_screenings(member, today: date):
     )
     return [
         DigestItem(
-            _("%(title)s（%(merchant)s）：%(count)d 份报名待初试")
-            % {"title": posting.title, "merchant": posting.merchant, "count": posting.n_pending},
+            Message(
+                gettext_noop("%(title)s（%(merchant)s）：%(count)d 份报名待初试"),
+                title=posting.title,
+                merchant=posting.merchant.name,
+                count=posting.n_pending,
+            ),
             posting.get_absolute_url(),
         )
         for posting in postings
@@ -238,7 +242,6 @@ def digest_screenings(member, today: date):
 
 def digest_admission_rate(monday: date):
     """Hired / sent to interview, over the applications sent in the last 90 days."""
-    from django.utils.translation import gettext as _
 
     from outreach.digests import DigestItem
 
@@ -249,11 +252,15 @@ def digest_admission_rate(monday: date):
     n_hired = sent.filter(outcome="hired").count()
     rate = admission_rate(n_hired, n_sent)
     if rate is None:
-        return [DigestItem(_("近 90 天没有推荐复试的报名"))]
+        return [DigestItem(Message(gettext_noop("近 90 天没有推荐复试的报名")))]
     return [
         DigestItem(
-            _("近 90 天推荐复试 %(sent)d 人，录用 %(hired)d 人，录取率 %(rate)s")
-            % {"sent": n_sent, "hired": n_hired, "rate": f"{rate:.0%}"}
+            Message(
+                gettext_noop("近 90 天推荐复试 %(sent)d 人，录用 %(hired)d 人，录取率 %(rate)s"),
+                sent=n_sent,
+                hired=n_hired,
+                rate=f"{rate:.0%}",
+            )
         )
     ]
 

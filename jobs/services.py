@@ -363,7 +363,7 @@ def posting_closing_reminders_send(*, today: date | None = None) -> int:
             topic=f"posting:{posting.pk}:closing",
             title=Message(
                 gettext_noop("兼职报名将于 %(date)s 截止：%(title)s（%(merchant)s）"),
-                {"date": posting.deadline.isoformat(), "title": posting.title, "merchant": posting.merchant},
+                {"date": posting.deadline, "title": posting.title, "merchant": posting.merchant},
             ),
             body=Message(
                 gettext_noop("已报名 %(applied)d 人，招聘 %(headcount)d 人。人数不够请再宣传，或与用人单位商量延期。"),
@@ -404,7 +404,7 @@ def screening_reminders_send(*, now=None) -> int:
                 ),
                 {
                     "name": application.name,
-                    "date": timezone.localtime(application.created_at).date().isoformat(),
+                    "date": timezone.localtime(application.created_at).date(),
                     "days": rule.days,
                 },
             ),
@@ -427,10 +427,17 @@ def season_outreach_reminders_send(*, today: date | None = None) -> int:
         return 0
     employers = list(past_employers_to_contact(today))
     if employers:
-        lines = "\n".join(
-            f"· {merchant.name}" + (f"（{merchant.phone}）" if merchant.phone else "") for merchant in employers
-        )
-        call_again = Lines(Message(gettext_noop("以往合作过的用人单位，可以先联系：")), lines)
+        lines = [
+            Lines(
+                "· ",
+                Message(gettext_noop("%(name)s（%(phone)s）"), name=merchant.name, phone=merchant.phone)
+                if merchant.phone
+                else merchant.name,
+                separator="",
+            )
+            for merchant in employers
+        ]
+        call_again = Lines(Message(gettext_noop("以往合作过的用人单位，可以先联系：")), *lines)
     else:
         call_again = Message(gettext_noop("还没有以往合作过的用人单位，请从商家库中挑选。"))
     for start in starts:
@@ -440,7 +447,7 @@ def season_outreach_reminders_send(*, today: date | None = None) -> int:
             topic=f"season:{start.season.kind}",
             title=Message(
                 gettext_noop("%(season)s兼职外联将于 %(date)s 开始"),
-                {"season": start.season, "date": start.outreach_starts_on.isoformat()},
+                {"season": start.season, "date": start.outreach_starts_on},
             ),
             body=Lines(Message(gettext_noop("用人单位要提前联系，岗位才能赶在假期前发布。")), call_again),
             url=reverse("jobs:posting-list"),

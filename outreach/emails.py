@@ -15,11 +15,13 @@ def absolute_url(path: str) -> str:
 
 
 def notification_email(notification: Notification) -> EmailMultiAlternatives:
-    """Plain text plus a simple HTML part, in the department's language; never an empty body."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """Plain text plus a simple HTML part, in the recipient's language; never an empty body."""
+    with translation.override(notification.recipient.reading_language):
+        title = notification.shown_title
         context = {
             "notification": notification,
-            "body": notification.body.strip() or notification.title,
+            "title": title,
+            "body": notification.shown_body.strip() or title,
             "link": absolute_url(notification.url),
             "department": settings.DEPARTMENT_NAME,
             "site_url": settings.SITE_URL,
@@ -27,7 +29,7 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         text = render_to_string("outreach/email/notification.txt", context)
         html = render_to_string("outreach/email/notification.html", context)
     message = EmailMultiAlternatives(
-        subject=f"[{settings.DEPARTMENT_NAME}] {notification.title}",
+        subject=f"[{settings.DEPARTMENT_NAME}] {title}",
         body=text,
         to=[notification.recipient.user.email],
     )

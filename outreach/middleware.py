@@ -41,11 +41,25 @@ def _member_for(request):
 
 
 class CurrentMemberMiddleware:
-    """``request.member``: the signed-in user's active Member profile, or None."""
+    """``request.member``: the signed-in user's active Member profile, or None.
+
+    A member who chose a language on another device finds it here too: with no language
+    cookie yet, their kept choice is set as the cookie (and applies from the next page)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.member = _member_for(request)
-        return self.get_response(request)
+        request.member = member = _member_for(request)
+        response = self.get_response(request)
+        if member is not None and member.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                member.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

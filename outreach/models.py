@@ -70,6 +70,9 @@ class Member(TimeStampedModel):
     direction = models.CharField(_("方向"), max_length=20, choices=Direction.choices, blank=True)
     joined_on = models.DateField(_("加入日期"), default=timezone.localdate)
     is_active = models.BooleanField(_("在任"), default=True)
+    # The language the member last chose with the switcher: their e-mails are written in it.
+    # Empty: the department's language.
+    language = models.CharField(_("语言"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
     history = HistoricalRecords()
     objects = MemberQuerySet.as_manager()
@@ -91,6 +94,11 @@ class Member(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:member-detail", args=[self.pk])
+
+    @property
+    def reading_language(self) -> str:
+        """The language this member reads what is sent to them in."""
+        return self.language or settings.LANGUAGE_CODE
 
     def clean(self) -> None:
         if self.mobile:

@@ -48,6 +48,15 @@ def member_create(
     return member
 
 
+def member_language_set(*, member: Member, language: str) -> None:
+    """Keep the language the member chose: what is e-mailed to them is written in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("不支持的语言。"))
+    if member.language != language:
+        Member.objects.filter(pk=member.pk).update(language=language)  # only this field
+        member.language = language
+
+
 def member_set_role(*, member: Member, role: str) -> None:
     """A member holds exactly one of the four roles."""
     Role(role)  # ValueError for anything else

@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
+from .messages import join_list
+
 IMAGE = "image"
 PDF = "pdf"
 OFFICE = "office"
@@ -111,7 +113,7 @@ class UploadRefused(ValidationError):
 
 
 def accepted_description(accept: Iterable[str]) -> str:
-    return _("、").join(str(FAMILY_LABELS[family]) for family in accept)
+    return join_list(FAMILY_LABELS[family] for family in accept)
 
 
 def max_image_pixels() -> int:
@@ -350,7 +352,7 @@ class MultipleUploadField(UploadField):
 
 
 def _help_text(accept: tuple[str, ...]) -> str:
-    limits = _("、").join(
+    limits = join_list(
         _("%(kind)s不超过 %(limit)d MB") % {"kind": FAMILY_LABELS[family], "limit": size_limit(family) // 1024 // 1024}
         for family in accept
     )

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import JavaScriptCatalog
 
 from . import views
 from .department import views as department_views
@@ -22,7 +22,7 @@ urlpatterns = [
     path("notifications/<int:pk>/open/", views.notification_go, name="notification-open"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The public job pages switch language too, so switching needs no login.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", views.language_set, name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("department/", include("outreach.department.urls")),

@@ -13,14 +13,26 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 from django_ratelimit.core import is_ratelimited
 
 from . import health
 from .clientip import client_ip
 from .models import Notification
 from .permissions import require_member, require_minister
-from .services import notification_mark_read, notification_open, notification_resend
+from .services import member_language_set, notification_mark_read, notification_open, notification_resend
 from .uploads import serve_upload
+
+
+@login_not_required
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's language switcher (the public pages use it too); a member's choice is also
+    kept on their profile, so the e-mails they are sent are in their language."""
+    response = set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if getattr(request, "member", None) is not None and settings.LANGUAGE_COOKIE_NAME in response.cookies:
+        member_language_set(member=request.member, language=language)
+    return response
 
 
 @require_GET

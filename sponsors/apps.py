@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class SponsorsConfig(AppConfig):
@@ -22,11 +23,13 @@ class SponsorsConfig(AppConfig):
         from outreach.digests import DailySection, WeeklySection, register_daily_section, register_weekly_section
 
         register_daily_section(
-            DailySection(code="followups", title=lambda: _("跟进事项"), items=queries.digest_followups)
+            DailySection(code="followups", title=gettext_noop("跟进事项"), items=queries.digest_followups)
         )
         register_weekly_section(
-            WeeklySection(code="overdue_followups", title=lambda: _("逾期跟进"), items=queries.digest_overdue_followups)
+            WeeklySection(
+                code="overdue_followups", title=gettext_noop("逾期跟进"), items=queries.digest_overdue_followups
+            )
         )
         register_weekly_section(
-            WeeklySection(code="week_visits", title=lambda: _("上周拜访"), items=queries.digest_week_visits)
+            WeeklySection(code="week_visits", title=gettext_noop("上周拜访"), items=queries.digest_week_visits)
         )

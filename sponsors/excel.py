@@ -25,6 +25,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.functions import fromstring
 
+from outreach.messages import join_list
 from outreach.models import Member
 from outreach.phones import normalize_mobile, normalize_phone
 from outreach.spreadsheets import safe_row
@@ -225,7 +226,7 @@ def read_rows(upload) -> list[dict]:
     if missing:
         raise ImportFileError(
             _("缺少必需的列：%(columns)s。第一行应是列名，例如：%(example)s。")
-            % {"columns": "、".join(missing), "example": "、".join(names[0] for names in list(COLUMNS.values())[:6])}
+            % {"columns": join_list(missing), "example": join_list(names[0] for names in list(COLUMNS.values())[:6])}
         )
     data = []
     for line, row in enumerate(rows[1:], start=2):

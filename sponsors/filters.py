@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach.listing import Column, IdFilter
+from outreach.messages import join_list
 from outreach.models import Member, Semester
 from outreach.permissions import sees_whole_department
 
@@ -157,7 +158,7 @@ class VisitFilter(django_filters.FilterSet):
     columns = [
         Column(_("拜访时间"), lambda v: timezone.localtime(v.visited_at).replace(tzinfo=None)),
         Column(_("商家"), lambda v: v.merchant.name),
-        Column(_("拜访人"), lambda v: "、".join(m.display_name for m in v.members.all())),
+        Column(_("拜访人"), lambda v: join_list(m.display_name for m in v.members.all())),
         Column(_("方式"), lambda v: v.get_method_display()),
         Column(_("目的"), lambda v: v.get_purpose_display()),
         Column(_("结果"), lambda v: v.get_outcome_display()),

@@ -12,7 +12,9 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Quer
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from outreach.messages import Message, join_list
 from outreach.models import Member
 from outreach.phones import normalize_phone
 
@@ -304,7 +306,7 @@ def visit_entries(merchant: Merchant, limit: int | None = None) -> list[Timeline
     visits = visits.prefetch_related("members", "followups")
     entries = []
     for visit in visits:
-        names = "、".join(member.display_name for member in visit.members.all())
+        names = join_list(member.display_name for member in visit.members.all())
         detail = visit.notes
         if visit.lesson:
             lesson = _("经验：%(lesson)s") % {"lesson": visit.lesson}
@@ -428,7 +430,7 @@ def merchant_changes(merchant: Merchant, limit: int = 10) -> list[dict]:
                 {
                     "when": record.history_date,
                     "who": who,
-                    "what": _("修改了 %(fields)s") % {"fields": "、".join(fields)},
+                    "what": _("修改了 %(fields)s") % {"fields": join_list(fields)},
                 }
             )
     return changes
@@ -443,13 +445,17 @@ def digest_followups(member: Member, today: date):
     items = []
     for followup in FollowUp.objects.open().filter(owner=member, due_on__lte=today).select_related("merchant"):
         when = (
-            _("今天")
+            Message(gettext_noop("今天"))
             if followup.due_on == today
-            else _("已逾期 %(days)d 天") % {"days": (today - followup.due_on).days}
+            else Message(gettext_noop("已逾期 %(days)d 天"), days=(today - followup.due_on).days)
         )
-        items.append(
-            DigestItem(f"{followup.merchant.name}：{followup.description}（{when}）", followup.get_absolute_url())
+        text = Message(
+            gettext_noop("%(merchant)s：%(task)s（%(when)s）"),
+            merchant=followup.merchant.name,
+            task=followup.description,
+            when=when,
         )
+        items.append(DigestItem(text, followup.get_absolute_url()))
     return items
 
 
@@ -465,7 +471,9 @@ def digest_overdue_followups(monday: date):
         .order_by("-n", "owner__display_name")
     )
     return [
-        DigestItem(_("%(name)s：逾期跟进 %(count)d 项") % {"name": row["owner__display_name"], "count": row["n"]})
+        DigestItem(
+            Message(gettext_noop("%(name)s：逾期跟进 %(count)d 项"), name=row["owner__display_name"], count=row["n"])
+        )
         for row in rows
     ]
 
@@ -478,7 +486,7 @@ def digest_week_visits(monday: date):
     counts = visits_per_member(monday - timedelta(days=7), monday - timedelta(days=1))
     members = Member.objects.active().with_role(Role.OFFICER, Role.VICE_MINISTER, Role.MINISTER)
     return [
-        DigestItem(_("%(name)s：拜访 %(count)d 次") % {"name": m.display_name, "count": counts.get(m.pk, 0)})
+        DigestItem(Message(gettext_noop("%(name)s：拜访 %(count)d 次"), name=m.display_name, count=counts.get(m.pk, 0)))
         for m in members.order_by("display_name")
     ]
 

@@ -434,7 +434,7 @@ def _followup_body(followup: FollowUp) -> Lines:
     return Lines(
         followup.description,
         Message(gettext_noop("商家：%(merchant)s"), {"merchant": followup.merchant.name}),
-        Message(gettext_noop("截止：%(date)s。完成后请在商家页标记“已完成”。"), {"date": followup.due_on.isoformat()}),
+        Message(gettext_noop("截止：%(date)s。完成后请在商家页标记“已完成”。"), {"date": followup.due_on}),
     )
 
 

@@ -544,7 +544,7 @@ def merchant_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.warning(
             request,
             _("第 %(line)d 行“%(name)s”未导入：%(errors)s")
-            % {"line": row.line, "name": row.name or "—", "errors": "；".join(row.errors)},
+            % {"line": row.line, "name": row.name or "—", "errors": _("；").join(row.errors)},
         )
     if len(result.rejected) > IMPORT_REJECTS_SHOWN:
         messages.warning(

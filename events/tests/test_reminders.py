@@ -74,7 +74,7 @@ def test_drafter_and_minister_hear_of_a_payment_due_and_one_overdue_once_each(of
     for member in (officer, minister):
         titles = sorted(_unread(member))
         assert len(titles) == 2
-        assert titles[0].startswith(f"款项将于 {today.isoformat()} 到期：{contract.number}")
+        assert titles[0].startswith(f"款项将于 {today.year}年{today.month}月{today.day}日 到期：{contract.number}")
         assert titles[1].startswith(f"款项逾期 3 天未到账：{contract.number}")
     assert _unread(vice_minister) == []
 

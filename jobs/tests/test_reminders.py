@@ -2,7 +2,7 @@ import datetime
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jobs import services
 from jobs.models import PostingStatus, Screening
@@ -30,7 +30,9 @@ def test_the_publisher_hears_once_that_a_posting_closes_in_two_days(officer, min
     PostingFactory(created_by=officer, deadline=timezone.localdate() + timedelta(days=9))  # not yet
     assert services.posting_closing_reminders_send() == 1
     assert services.posting_closing_reminders_send() == 0
-    assert _unread(officer) == [f"兼职报名将于 {posting.deadline.isoformat()} 截止：五一促销员（李宁专卖店）"]
+    assert _unread(officer) == [
+        f"兼职报名将于 {posting.deadline.year}年{posting.deadline.month}月{posting.deadline.day}日 截止：五一促销员（李宁专卖店）"
+    ]
     assert _unread(minister) == []
     services.posting_set_status(posting=posting, status=PostingStatus.FILLED, member=minister)
     assert _unread(officer) == []
@@ -71,8 +73,10 @@ def test_a_seasons_outreach_start_reaches_the_minister_and_the_jobs_group_with_e
     assert services.season_outreach_reminders_send(today=today) == 0
     for member in (minister, jobs_officer):
         notification = Notification.objects.get(recipient=member)
-        assert notification.title == "暑假兼职外联将于 2027-06-01 开始"
+        assert notification.title == "暑假兼职外联将于 2027年6月1日 开始"
         assert "光谷肯德基（02787000001）" in notification.body
+        with translation.override("en"):
+            assert "· 光谷肯德基 (02787000001)" in notification.shown_body  # the name as it is, English brackets
     assert _unread(other_officer) == []
 
 

@@ -310,7 +310,7 @@ def assignment_create(
             recipient=member,
             key=f"assignment:{assignment.pk}",
             title=Message(gettext_noop("新作业：%(title)s"), {"title": title}),
-            body=Message(gettext_noop("截止日期 %(due)s"), {"due": due_date.isoformat()}),
+            body=Message(gettext_noop("截止日期 %(due)s"), {"due": due_date}),
             url=assignment.get_absolute_url(),
             topic=assignment_topic(assignment),
         )
@@ -444,11 +444,11 @@ def assignment_reminders_send(*, today: date | None = None) -> int:
             topic=assignment_topic(assignment),
             title=Message(
                 gettext_noop("作业将于 %(date)s 截止：%(title)s"),
-                {"date": assignment.due_date.isoformat(), "title": assignment.title},
+                {"date": assignment.due_date, "title": assignment.title},
             ),
             body=Message(
                 gettext_noop("你还没有提交“%(title)s”。请在截止日期 %(date)s 前提交文字或附件。"),
-                {"title": assignment.title, "date": assignment.due_date.isoformat()},
+                {"title": assignment.title, "date": assignment.due_date},
             ),
             url=assignment.get_absolute_url(),
         )
@@ -457,7 +457,7 @@ def assignment_reminders_send(*, today: date | None = None) -> int:
 
 def _gathering_body(day: date, place: str, speaker: str = "") -> Lines:
     return Lines(
-        Message(gettext_noop("日期：%(date)s"), {"date": day.isoformat()}),
+        Message(gettext_noop("日期：%(date)s"), {"date": day}),
         Message(gettext_noop("地点：%(place)s"), {"place": place or "—"}),
         Message(gettext_noop("主讲人：%(speaker)s"), {"speaker": speaker}) if speaker else None,
         Message(gettext_noop("请准时参加；不能参加请提前向部长请假。")),
@@ -484,7 +484,7 @@ def gathering_reminders_send(*, today: date | None = None) -> int:
             topic=f"training:{session.pk}",
             title=Message(
                 gettext_noop("培训提醒：%(title)s（%(date)s）"),
-                {"title": session.title, "date": session.date.isoformat()},
+                {"title": session.title, "date": session.date},
             ),
             body=_gathering_body(session.date, session.place, speaker=session.speaker or "—"),
             url=session.get_absolute_url(),
@@ -497,7 +497,7 @@ def gathering_reminders_send(*, today: date | None = None) -> int:
             topic=f"meeting:{meeting.pk}",
             title=Message(
                 gettext_noop("例会提醒：%(title)s（%(date)s）"),
-                {"title": meeting.title, "date": meeting.date.isoformat()},
+                {"title": meeting.title, "date": meeting.date},
             ),
             body=_gathering_body(meeting.date, meeting.place),
             url=meeting.get_absolute_url(),

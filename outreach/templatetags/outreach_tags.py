@@ -2,7 +2,7 @@
 
 from django import template
 
-from outreach import roles, text
+from outreach import messages, roles, text
 from outreach.money import format_cny
 from outreach.phones import format_phone
 
@@ -30,3 +30,9 @@ def has_role(user, role_names: str) -> bool:
 def colon() -> str:
     """{{ label }}{% colon %}{{ value }}: "：" in Chinese, ": " in English (pages and PDFs alike)."""
     return text.colon()
+
+
+@register.filter
+def join_list(items) -> str:
+    """{{ names|join_list }}: "甲、乙" in Chinese, "A, B" in English."""
+    return messages.join_list(items)

@@ -26,7 +26,7 @@ def test_an_assignment_due_in_two_days_reminds_only_those_who_have_not_submitted
 
     assert send_department_reminders.delay().get() == 1
     assert send_department_reminders.delay().get() == 0
-    assert _unread(officer) == [f"作业将于 {due.isoformat()} 截止：拜访记录写法"]
+    assert _unread(officer) == [f"作业将于 {due.year}年{due.month}月{due.day}日 截止：拜访记录写法"]
     assert _unread(diligent) == []
     assert _unread(minister) == []
 
@@ -43,10 +43,9 @@ def test_a_meeting_tomorrow_reminds_the_members_expected_and_is_resolved_once_pa
     session = services.training_session_create(title="拜访礼仪", date=tomorrow, kind="lecture", place="302")
     assert services.gathering_reminders_send(today=today) == 4  # meeting ×3, training for the officer
     assert services.gathering_reminders_send(today=today) == 0
-    assert sorted(_unread(officer)) == sorted(
-        [f"例会提醒：第十二周例会（{tomorrow.isoformat()}）", f"培训提醒：拜访礼仪（{tomorrow.isoformat()}）"]
-    )
-    assert _unread(minister) == [f"例会提醒：第十二周例会（{tomorrow.isoformat()}）"]
+    day = f"{tomorrow.year}年{tomorrow.month}月{tomorrow.day}日"
+    assert sorted(_unread(officer)) == sorted([f"例会提醒：第十二周例会（{day}）", f"培训提醒：拜访礼仪（{day}）"])
+    assert _unread(minister) == [f"例会提醒：第十二周例会（{day}）"]
     assert _unread(advisor) == []
     body = Notification.objects.get(recipient=officer, topic=f"meeting:{meeting.pk}").body
     assert "学生活动中心 302" in body

@@ -57,6 +57,8 @@ def _msgids(data) -> list[str]:
         return [msgid for part in data["j"] for msgid in _msgids(part)]
     if isinstance(data, dict):
         return [msgid for value in data.values() for msgid in _msgids(value)]
+    if isinstance(data, list):
+        return [msgid for item in data for msgid in _msgids(item)]
     return []
 
 
@@ -139,17 +141,77 @@ def test_a_notification_is_shown_in_the_readers_language_and_an_old_one_as_it_wa
     old = NotificationFactory(recipient=officer, title="跟进提醒：周黑鸭", body="")
     client = client_for(officer)
     chinese = client.get(reverse("notification-list")).content.decode()
-    assert "今天要跟进：康师傅武汉分公司" in chinese and "截止：" in chinese
+    day = followup.due_on
+    assert "今天要跟进：康师傅武汉分公司" in chinese and f"截止：{day.year}年{day.month}月{day.day}日。" in chinese
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(reverse("notification-list")).content.decode()
     with translation.override("en"):
         title = translation.gettext("今天要跟进：%(merchant)s") % {"merchant": "康师傅武汉分公司"}
         due = translation.gettext("截止：%(date)s。完成后请在商家页标记“已完成”。") % {
-            "date": followup.due_on.isoformat()
+            "date": f"{day.day} {day:%b} {day.year}"  # the date as English writes it: 22 Dec 2026
         }
     assert escape(title) in english and escape(due) in english
     assert "今天要跟进" not in english and "截止：" not in english
     assert old.title in english  # written before messages were kept: shown as it was written
+
+
+@pytest.mark.django_db
+def test_a_stored_date_and_list_are_written_as_the_readers_language_writes_them(officer):
+    """A notification keeps a date as a date and a list as a list: each reader sees the
+    date in their language's format and the items joined with their language's separator.
+    One stored before dates were kept (an ISO text) still reads as it was written."""
+    from datetime import date
+
+    from outreach.messages import ListOf, Message, join_list
+    from outreach.services import notify
+
+    notification = notify(
+        recipient=officer,
+        key="test:dates-and-lists",
+        title=Message(
+            translation.gettext_noop("例会提醒：%(title)s（%(date)s）"), title="例会", date=date(2026, 12, 22)
+        ),
+        body=Message(translation.gettext_noop("修改了 %(fields)s"), fields=ListOf(["区域", "电话"])),
+    )
+    notification.refresh_from_db()
+    assert notification.title == "例会提醒：例会（2026年12月22日）"  # the e-mail's, in the department's language
+    assert notification.shown_title == "例会提醒：例会（2026年12月22日）"
+    assert notification.shown_body == "修改了 区域、电话"
+    with translation.override("en"):
+        assert notification.shown_title.endswith("(22 Dec 2026)") and not CJK.search(
+            notification.shown_title.replace("例会", "")
+        )
+        assert notification.shown_body == "Changed 区域, 电话"
+        assert join_list(["Name", "Phone", "District"]) == "Name, Phone, District"
+    with translation.override("zh-hans"):
+        assert join_list(["名称", "电话"]) == "名称、电话"
+
+    notification.message = {
+        "title": {"t": "例会提醒：%(title)s（%(date)s）", "p": {"title": "例会", "date": "2026-12-22"}}
+    }
+    notification.save()
+    with translation.override("en"):
+        assert notification.shown_title.endswith("(2026-12-22)")  # stored as text before: shown as it was
+
+
+@pytest.mark.django_db
+def test_a_merchants_changes_list_the_fields_as_the_page_language_lists_them(client_for, officer, settings):
+
+    from sponsors import services
+    from sponsors.models import Merchant
+    from sponsors.tests.factories import MerchantFactory
+
+    merchant = MerchantFactory(owner=officer)
+    services.merchant_update(merchant=merchant, by=officer, district="洪山区", phone="027-87654321")
+    labels = [Merchant._meta.get_field(name).verbose_name for name in ("district", "phone")]
+    client = client_for(officer)
+    chinese = client.get(merchant.get_absolute_url()).content.decode()
+    assert f"修改了 {labels[0]}、{labels[1]}" in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(merchant.get_absolute_url()).content.decode()
+    with translation.override("en"):
+        assert f"Changed {labels[0]}, {labels[1]}" in english
+        assert "、" not in english
 
 
 @pytest.mark.django_db
