@@ -24,6 +24,10 @@ def test_student_applies_on_a_phone_and_follows_the_application_to_hired(
     assert_no_horizontal_scroll(student)
     student.get_by_role("link", name="我要报名").click()
     assert_no_horizontal_scroll(student)
+    # The honeypot field is for bots: a student never sees it (styled from app.css, as the
+    # policy refuses inline styles).
+    honeypot = student.locator("#id_website").bounding_box()
+    assert honeypot is None or honeypot["x"] + honeypot["width"] <= 0, honeypot
     student.get_by_label("姓名").fill("张小凡")
     student.get_by_label("学号").fill("2025030101")
     student.get_by_label("班级/专业").fill("人文2501班")
