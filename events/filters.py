@@ -11,6 +11,7 @@ from outreach.listing import Column, IdFilter
 from outreach.models import Member, Semester
 from outreach.permissions import sees_whole_department
 from sponsors.models import Industry
+from sponsors.widgets import SearchPicker
 
 from . import queries
 from .models import SIGNED_STATUSES, Contract, ContractStatus, Deliverable, DeliverableStatus, Event, Payment
@@ -18,6 +19,13 @@ from .models import SIGNED_STATUSES, Contract, ContractStatus, Deliverable, Deli
 
 def _active_members(request) -> QuerySet[Member]:
     return Member.objects.active().order_by("display_name")
+
+
+def _event_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    """The event, picked by a search (events:event-search), never a <select> of every event;
+    the list still takes the event's id from the query string (?event=12)."""
+    widget = SearchPicker("events:event-search", placeholder=_("输入活动名称的一部分"))
+    return django_filters.ModelChoiceFilter(label=_("活动"), queryset=Event.objects.all(), widget=widget, **kwargs)
 
 
 def _semester_range(semester: Semester) -> tuple:
@@ -58,7 +66,7 @@ class ContractFilter(ScopedFilterSet):
         empty_label=_("全部状态"),
         method="filter_status",
     )
-    event = django_filters.ModelChoiceFilter(label=_("活动"), queryset=Event.objects.all(), empty_label=_("全部活动"))
+    event = _event_filter()
     merchant = IdFilter(label=_("赞助方"), field_name="merchant_id")
     industry = django_filters.ModelChoiceFilter(
         label=_("行业"), field_name="merchant__industry", queryset=Industry.objects.all(), empty_label=_("全部行业")
@@ -176,9 +184,7 @@ class PaymentFilter(ScopedFilterSet):
         empty_label=_("全部"),
         method="filter_state",
     )
-    event = django_filters.ModelChoiceFilter(
-        label=_("活动"), field_name="contract__event", queryset=Event.objects.all(), empty_label=_("全部活动")
-    )
+    event = _event_filter(field_name="contract__event")
     contract = IdFilter(label=_("合同"), field_name="contract_id")
     semester = django_filters.ModelChoiceFilter(
         label=_("学期(按活动日期)"),

@@ -7,7 +7,7 @@ from outreach import uploads
 from outreach.locking import VersionedForm
 from outreach.models import Member
 from sponsors.models import Merchant, MerchantKind
-from sponsors.widgets import search_picker
+from sponsors.widgets import search_picker, search_picker_multiple
 
 from .models import (
     Benefit,
@@ -71,6 +71,8 @@ class EventForm(_Form, forms.ModelForm):
         self.fields["co_organisers"].queryset = Merchant.objects.eligible_for_business().filter(
             kind=MerchantKind.STUDENT_ORG
         )
+        # picked by search: never a <select> of every organisation in the CRM
+        search_picker_multiple(self.fields["co_organisers"], scope="organisations")
         self.fields["owner"].queryset = _members()
 
 

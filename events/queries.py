@@ -94,21 +94,51 @@ def money_raised(event: Event) -> MoneyRaised:
     )
 
 
+# The event page lists the latest proposals and contracts, and links to all of them.
+EVENT_DETAIL_LATEST = 10
+
+
+def event_proposals(event: Event) -> QuerySet[Proposal]:
+    """The event's proposals, the latest first (the event page, the event's proposal list)."""
+    return Proposal.objects.filter(event=event).select_related("merchant").order_by("-created_at", "-pk")
+
+
 def event_for_detail(pk: int):
+    """The event with its latest proposals and contracts (`latest_proposals`, `latest_contracts`,
+    at most EVENT_DETAIL_LATEST each; a sliced prefetch) and how many there are in all."""
     approvals = Prefetch("approvals", queryset=BenefitApproval.objects.order_by("department"))
+    latest = slice(0, EVENT_DETAIL_LATEST)
+    proposals = Proposal.objects.select_related("merchant").order_by("-created_at", "-pk")[latest]
+    contracts = Contract.objects.select_related("merchant").order_by("-created_at", "-pk")[latest]
     return (
         Event.objects.select_related("owner")
+        .annotate(
+            proposal_total=count_of(Proposal.objects.filter(event=OuterRef("pk"))),
+            contract_total=count_of(Contract.objects.filter(event=OuterRef("pk"))),
+        )
         .prefetch_related(
             "industries",
             "co_organisers",
             Prefetch("benefits", queryset=Benefit.objects.prefetch_related(approvals).order_by("kind", "pk")),
-            Prefetch("proposals", queryset=Proposal.objects.select_related("merchant").order_by("-created_at")),
-            Prefetch("contracts", queryset=Contract.objects.select_related("merchant").order_by("-created_at")),
+            Prefetch("proposals", queryset=proposals, to_attr="latest_proposals"),
+            Prefetch("contracts", queryset=contracts, to_attr="latest_contracts"),
             "materials__merchant",
             "materials__responsible",
         )
         .get(pk=pk)
     )
+
+
+# The event pickers (the contract and payment lists' filters) offer a few matches.
+EVENT_SEARCH_LIMIT = 8
+
+
+def events_for_search(text: str, limit: int = EVENT_SEARCH_LIMIT) -> list[Event]:
+    """Events whose title contains the text, the latest first; none for an empty text."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(Event.objects.filter(title__icontains=text).order_by("-starts_on", "-pk")[:limit])
 
 
 def suggested_merchants(event: Event, limit: int = 10) -> list[Merchant]:

@@ -113,6 +113,23 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
+def event_proposals(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every proposal of the event, a page of 25 (the event page shows the latest few)."""
+    event = permissions.get_event(request, pk)
+    pager = paginate(request, queries.event_proposals(event))
+    return render(request, "events/event_proposals.html", {"event": event, "proposals": pager["page_obj"], **pager})
+
+
+@require_GET
+def event_search(request: HttpRequest) -> HttpResponse:
+    """htmx: the event pickers (the contract and payment lists' filters): a few events whose
+    title contains `q`, never every event."""
+    permissions.require_member(request)
+    q = request.GET.get("q", "")
+    return render(request, "events/_event_search.html", {"results": queries.events_for_search(q), "q": q})
+
+
 # --- Benefits
 
 

@@ -100,6 +100,8 @@ FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
     # events
     "events:event-list": lambda w: [{}, {"?": "status=planning"}],
     "events:event-detail": lambda w: {"pk": w.event.pk},
+    "events:event-proposals": lambda w: [{"pk": w.event.pk}, {"pk": w.event.pk, "?": "page=2"}],
+    "events:event-search": lambda w: [{}, {"?": "q=排球"}],
     "events:event-edit": lambda w: {"pk": w.event.pk},
     "events:benefit-create": lambda w: {"pk": w.event.pk},
     "events:proposal-create": lambda w: [{"pk": w.event.pk}, {"pk": w.event.pk, "?": f"merchant={w.merchant.pk}"}],

@@ -18,7 +18,7 @@ from outreach.messages import Message, join_list
 from outreach.models import Member
 from outreach.phones import normalize_phone
 
-from .models import Contact, FollowUp, Merchant, Stage, StageChange, VettingStatus, Visit, is_step_back
+from .models import Contact, FollowUp, Merchant, MerchantKind, Stage, StageChange, VettingStatus, Visit, is_step_back
 from .timeline import TimelineEntry
 
 BOARD_STAGES = [Stage.PROSPECT, Stage.CONTACTED, Stage.NEGOTIATING, Stage.SIGNED, Stage.PARTNER, Stage.LOST]
@@ -68,6 +68,8 @@ SEARCH_SCOPES = {
     "partners": lambda: Merchant.objects.filter(stage__in=["signed", "partner"]).exclude(vetting_status="blacklisted"),
     # the alliance's blacklist shares: merchants the department has blacklisted
     "blacklisted": lambda: Merchant.objects.filter(vetting_status="blacklisted"),
+    # an event's co-organisers (brother schools' organisations)
+    "organisations": lambda: Merchant.objects.eligible_for_business().filter(kind=MerchantKind.STUDENT_ORG),
 }
 
 

@@ -5,11 +5,15 @@ widget renders a hidden input holding the chosen pk and a search box that asks a
 endpoint (htmx) for a few matches. The field stays a `ModelChoiceField`: the posted pk is
 validated against its queryset on the server as before. The behaviour (pick, change) is in
 static/js/app.js, driven by the data- attributes below (the CSP allows no inline script).
+
+The search box names a form that does not exist (`form="…_detached"`): htmx still sends what
+is typed to the endpoint, but the enclosing form never submits it, so a picker in a GET filter
+form does not add a second `q` to the list's own search.
 """
 
 from django import forms
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +61,7 @@ class SearchPicker(forms.Widget):
             '<button type="button" class="btn btn-sm btn-link" data-picker-clear>{change}</button></div>'
             '<div class="{search_hidden}" data-picker-search>'
             '<input type="search" id="{id}" class="{css}" autocomplete="off" placeholder="{placeholder}"'
-            ' aria-controls="{id}_results" hx-get="{url}" hx-params="q" name="q"'
+            ' aria-controls="{id}_results" hx-get="{url}" hx-params="q" name="q" form="{id}_detached"'
             ' hx-trigger="input changed delay:250ms, search" hx-target="#{id}_results" hx-sync="this:replace">'
             '<div id="{id}_results" class="list-group mt-1" aria-live="polite" data-picker-results></div>'
             "</div></div>",
@@ -83,5 +87,79 @@ class SearchPicker(forms.Widget):
 def search_picker(field: forms.ModelChoiceField, url_name: str = "sponsors:merchant-search", **params) -> None:
     """Show `field` (its queryset already set) as a SearchPicker asking `url_name` with `params`."""
     field.widget = SearchPicker(url_name, params=params)
+    field.widget.choices = field.choices
+    field.widget.is_required = field.required
+
+
+class SearchPickerMultiple(SearchPicker):
+    """The picker for a `ModelMultipleChoiceField`: each chosen row is a chip holding a hidden
+    input (name=pk) with a button to remove it; a result picked from the search adds a chip
+    (static/js/app.js, `data-picker-multiple`). Only the chosen rows are rendered, one query."""
+
+    def chosen_rows(self, value) -> list:
+        values = value if isinstance(value, list | tuple) else [value] if value not in (None, "") else []
+        pks = [int(pk) for pk in values if str(pk).isdigit()]
+        queryset = getattr(getattr(self, "choices", None), "queryset", None)
+        if not pks or queryset is None:
+            return []
+        return list(queryset.filter(pk__in=pks).order_by("name" if hasattr(queryset.model, "name") else "pk"))
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        field_id = attrs.pop("id", f"id_{name}")
+        field = getattr(getattr(self, "choices", None), "field", None)
+        chip = (
+            '<span class="badge text-bg-primary d-inline-flex align-items-center gap-1 fs-6 fw-normal"'
+            ' data-picker-chip><input type="hidden" name="{name}" value="{pk}"><span class="text-break">{label}</span>'
+            '<button type="button" class="btn-close btn-close-white btn-sm" aria-label="{remove}"'
+            " data-picker-remove></button></span>"
+        )
+        chips = format_html_join(
+            "",
+            chip,
+            (
+                {
+                    "name": name,
+                    "pk": row.pk,
+                    "label": field.label_from_instance(row) if field else str(row),
+                    "remove": _("移除") + " " + str(row),
+                }
+                for row in self.chosen_rows(value)
+            ),
+        )
+        url = reverse(self.url_name)
+        if self.params:
+            url = f"{url}?{urlencode(self.params)}"
+        css = " ".join(part for part in ["form-control", attrs.pop("class", "").replace("form-select", "")] if part)
+        return format_html(
+            '<div class="search-picker" data-picker-multiple data-name="{name}" data-remove-label="{remove}">'
+            '<div class="d-flex flex-wrap gap-1 mb-1" data-picker-chips>{chips}</div>'
+            '<input type="search" id="{id}" class="{css}" autocomplete="off" placeholder="{placeholder}"'
+            ' aria-controls="{id}_results" hx-get="{url}" hx-params="q" name="q" form="{id}_detached"'
+            ' hx-trigger="input changed delay:250ms, search" hx-target="#{id}_results" hx-sync="this:replace">'
+            '<div id="{id}_results" class="list-group mt-1" aria-live="polite" data-picker-results></div>'
+            "</div>",
+            name=name,
+            remove=_("移除"),
+            chips=chips,
+            id=field_id,
+            css=css,
+            placeholder=self.placeholder,
+            url=url,
+        )
+
+    def value_from_datadict(self, data, files, name):
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # no chip posted is "none chosen", as with a <select multiple>
+
+
+def search_picker_multiple(
+    field: forms.ModelMultipleChoiceField, url_name: str = "sponsors:merchant-search", **params
+) -> None:
+    """Show `field` (its queryset already set) as a SearchPickerMultiple asking `url_name`."""
+    field.widget = SearchPickerMultiple(url_name, params=params)
     field.widget.choices = field.choices
     field.widget.is_required = field.required

@@ -62,4 +62,45 @@
       input.focus();
     }
   });
+  // <div data-picker-multiple> (sponsors.widgets.SearchPickerMultiple): a result button adds a
+  // chip holding a hidden input (unless that row is already chosen); a chip's × removes it.
+  document.addEventListener("click", function (event) {
+    const picker = event.target.closest("[data-picker-multiple]");
+    if (!picker) return;
+    const remove = event.target.closest("[data-picker-remove]");
+    if (remove) {
+      remove.closest("[data-picker-chip]").remove();
+      picker.querySelector("input[type=search]").focus();
+      return;
+    }
+    const option = event.target.closest("[data-picker-results] [data-id]");
+    if (!option) return;
+    const chips = picker.querySelector("[data-picker-chips]");
+    const taken = Array.from(chips.querySelectorAll("input[type=hidden]")).some(function (input) {
+      return input.value === option.dataset.id;
+    });
+    if (!taken) {
+      const chip = document.createElement("span");
+      chip.className = "badge text-bg-primary d-inline-flex align-items-center gap-1 fs-6 fw-normal";
+      chip.setAttribute("data-picker-chip", "");
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = picker.dataset.name;
+      input.value = option.dataset.id;
+      const label = document.createElement("span");
+      label.className = "text-break";
+      label.textContent = option.dataset.name;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn-close btn-close-white btn-sm";
+      button.setAttribute("aria-label", picker.dataset.removeLabel + " " + option.dataset.name);
+      button.setAttribute("data-picker-remove", "");
+      chip.append(input, label, button);
+      chips.append(chip);
+    }
+    picker.querySelector("[data-picker-results]").innerHTML = "";
+    const search = picker.querySelector("input[type=search]");
+    search.value = "";
+    search.focus();
+  });
 })();
