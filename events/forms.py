@@ -174,7 +174,14 @@ class ClauseForm(_Form, forms.ModelForm):
     class Meta:
         model = Clause
         fields = ["benefit", "quantity", "size", "placement", "starts_on", "ends_on", "specifics"]
-        widgets = {"starts_on": DATE, "ends_on": DATE, "specifics": forms.Textarea(attrs={"rows": 2})}
+        # Radio buttons, not a <select>: a benefit's text runs to a sentence ("横幅 2 条，尺寸 4m ×
+        # 0.8m，位置：…"), which a select cuts to its width; a radio's label wraps.
+        widgets = {
+            "benefit": forms.RadioSelect,
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "specifics": forms.Textarea(attrs={"rows": 2}),
+        }
         help_texts = {"quantity": _("留空则按权益原有内容")}
 
     def __init__(self, *args, event: Event, **kwargs):

@@ -15,7 +15,12 @@ class PeerForm(forms.ModelForm):
     class Meta:
         model = Peer
         fields = ["name", "school", "public_key", "feed_url", "is_active"]
-        widgets = {"public_key": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})}
+        # Two lines, so the whole key shows on a phone (a one-line field cut it to its width).
+        widgets = {
+            "public_key": forms.Textarea(
+                attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false", "class": "font-monospace text-break"}
+            )
+        }
 
 
 class BlacklistShareForm(forms.ModelForm):

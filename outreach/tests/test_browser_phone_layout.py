@@ -1,6 +1,6 @@
 """Every page of the app's page list on a 375 px phone, in Chinese and in English, as the
-roles that see it: none scrolls sideways, and every phone or student-number field brings up
-the right keyboard. Plus the bits of chrome a phone needs: the bell with its count outside
+roles that see it: none scrolls sideways, every phone or student-number field brings up
+the right keyboard, and no control, header or label is cut, there and on a 1280 px desk. Plus the bits of chrome a phone needs: the bell with its count outside
 the menu, the department's sub-menu in full, a way back from 403/404, a favicon."""
 
 import pytest
@@ -11,6 +11,7 @@ from django.urls import reverse
 from conftest import PHONE
 from events.tests.factories import EventFactory
 from outreach.pagelist import NOT_PAGES, PUBLIC, pages
+from outreach.tests.browser_checks import CUT_CONTROLS, UNFOLD
 from outreach.tests.department_factories import SemesterFactory
 from outreach.tests.factories import NotificationFactory
 
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 # Officers see their own variant of many pages, leaders the whole department's; the advisor
 # (and the visitor, for public pages) where neither of them does.
 ROLES = ("officer", "minister", "advisor")
+DESK = {"width": 1280, "height": 900}
 
 SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 NO_KEYBOARD_HINT = """() => Array.from(document.querySelectorAll("input"))
@@ -58,10 +60,10 @@ def _who_sees(world) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, log_in, world, language):
+def test_no_page_scrolls_sideways_or_cuts_a_control(browser, live_server, log_in, world, language):
     seen = _who_sees(world)
     assert sum(len(urls) for urls in seen.values()) > 80  # the page list, not a handful
-    sideways, no_hint = {}, {}
+    sideways, no_hint, cut = {}, {}, {}
     for role, urls in seen.items():
         context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
         context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
@@ -77,10 +79,19 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, log_in, world
                     sideways[f"{role} {url}"] = overflow
                 if missing := page.evaluate(NO_KEYBOARD_HINT):
                     no_hint[f"{role} {url}"] = missing
+                page.evaluate(UNFOLD)
+                if found := page.evaluate(CUT_CONTROLS):
+                    cut[f"375px {role} {url}"] = found
+                # The same page on a desk: the layout follows the width, no need to load it again.
+                page.set_viewport_size(DESK)
+                if found := page.evaluate(CUT_CONTROLS):
+                    cut[f"1280px {role} {url}"] = found
+                page.set_viewport_size(PHONE)
         finally:
             context.close()
     assert sideways == {}, "pages wider than the phone (px)"
     assert no_hint == {}, "phone or student-number fields without inputmode"
+    assert cut == {}, "controls whose text is cut, words broken across lines"
 
 
 def test_the_events_list_is_cards_on_a_phone(phone_page, live_server, log_in, officer):

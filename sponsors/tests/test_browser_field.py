@@ -1,7 +1,7 @@
 """An officer at a merchant's counter, on a 375 px phone: the visit in six taps from home,
 a save on a dropped network that is kept and sent once, a camera photo shrunk before it
-leaves the phone, the duplicate hint while an input method composes, and selects that
-show their whole text in Chinese and English."""
+leaves the phone, and the duplicate hint while an input method composes. (That no select or
+button is cut is checked on every page by outreach/tests/test_browser_phone_layout.py.)"""
 
 import io
 import json
@@ -16,10 +16,9 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import PHONE
 from outreach.tests.department_factories import SemesterFactory
 from sponsors.models import FollowUp, Visit, VisitPhoto
-from sponsors.tests.factories import MerchantFactory, VisitFactory
+from sponsors.tests.factories import MerchantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -186,46 +185,3 @@ def test_the_duplicate_hint_shows_while_an_input_method_composes(phone_page, liv
     ime.send("Input.imeSetComposition", {"text": "zhouhei", "selectionStart": 7, "selectionEnd": 7})
     ime.send("Input.insertText", {"text": "周黑"})
     expect(page.get_by_test_id("duplicates")).to_contain_text("周黑鸭(街道口店)")
-
-
-CUT_SELECTS = """() => {
-    const measure = document.createElement("canvas").getContext("2d");
-    return Array.from(document.querySelectorAll("select:not([multiple])"))
-        .filter((select) => select.offsetParent !== null)
-        .map((select) => {
-            const style = getComputedStyle(select);
-            measure.font = style.font;
-            const longest = Math.max(...Array.from(select.options).map((o) => measure.measureText(o.text).width));
-            const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-            return {name: select.name || select.id, longest: Math.round(longest), room: Math.round(room)};
-        })
-        .filter((found) => found.longest > found.room);
-}"""
-
-
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["375px", "1280px"])
-def test_no_select_of_the_field_forms_is_cut(browser, live_server, log_in, officer, language, viewport):
-    merchant = MerchantFactory(owner=officer)
-    visit = VisitFactory(merchant=merchant, created_by=officer)
-    context = browser.new_context(viewport=viewport)
-    context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
-    page = context.new_page()
-    try:
-        log_in(page, officer)
-        cut = {}
-        for url in (
-            reverse("sponsors:visit-create"),
-            reverse("sponsors:visit-edit", args=[visit.pk]),
-            reverse("sponsors:merchant-create"),
-            reverse("sponsors:merchant-edit", args=[merchant.pk]),
-            merchant.get_absolute_url(),
-            reverse("sponsors:contact-create", args=[merchant.pk]),
-        ):
-            page.goto(live_server.url + url)
-            assert page.locator("html").get_attribute("lang") == language
-            if found := page.evaluate(CUT_SELECTS):
-                cut[url] = found
-        assert cut == {}
-    finally:
-        context.close()
