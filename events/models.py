@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -125,10 +126,11 @@ def clause_text(*, kind, quantity, size, placement, starts_on, ends_on, specific
         parts.append(_("日期：%(start)s 至 %(end)s") % {"start": starts_on.isoformat(), "end": ends_on.isoformat()})
     elif starts_on:
         parts.append(_("日期：%(date)s") % {"date": starts_on.isoformat()})
-    text = "，".join(str(part) for part in parts)
+    # The punctuation is the language's: "，" and "。" in Chinese, ", " and "." in English.
+    text = gettext("，").join(str(part) for part in parts)
     if specifics:
-        text += "；" + specifics
-    return text + "。"
+        text += gettext("；") + specifics
+    return text + gettext("。")
 
 
 class Benefit(TimeStampedModel):

@@ -175,3 +175,18 @@ def test_demo_department_has_a_profile_and_its_contract_prints_it(settings, clie
     )
     page = client_for(minister).get(reverse("outreach:department-profile")).content.decode()
     assert "共青团华中示范大学委员会" in page
+
+
+def test_a_clause_is_punctuated_in_the_readers_language():
+    from django.utils import translation
+
+    from events.models import BenefitKind, clause_text
+
+    parts = {"kind": BenefitKind.BANNER, "quantity": 2, "size": "4m × 0.8m", "placement": "北门"}
+    parts.update(starts_on=date(2026, 4, 28), ends_on=None, specifics="雨天顺延")
+    with translation.override("zh-hans"):
+        assert clause_text(**parts).endswith("，位置：北门，日期：2026-04-28；雨天顺延。")
+    with translation.override("en"):
+        english = clause_text(**parts)
+    assert "，" not in english and "；" not in english and not english.endswith("。")
+    assert english.endswith(", place: 北门, date: 2026-04-28; 雨天顺延."), english
