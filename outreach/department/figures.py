@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -258,10 +258,12 @@ def activity(semester: Semester) -> Activity:
             heat_max = max(heat_max, row["n"])
     visits_total = Visit.objects.filter(visited_at__gte=start, visited_at__lt=end).count()
     since = timezone.now() - timedelta(days=STALE_DAYS)
+    # Not visited since: no visit on or after `since` (the merchant list's "not visited for
+    # 30 days", whose last visit is before it or missing), by the (merchant, visited_at) index.
+    recent = Visit.objects.filter(merchant=OuterRef("pk"), visited_at__gte=since)
     stale_rows = (
         Merchant.objects.filter(stage__in=[Stage.NEGOTIATING, Stage.PARTNER])
-        .annotate(last_visit_at=Max("visits__visited_at"))
-        .filter(Q(last_visit_at__lt=since) | Q(last_visit_at__isnull=True))
+        .filter(~Exists(recent))
         .order_by()
         .values("stage")
         .annotate(n=Count("pk"))
@@ -384,22 +386,21 @@ def jobs(semester: Semester) -> Jobs:
             }
         )
     warn_below = settings.JOBS_ADMISSION_WARN_BELOW
-    employers = []
-    for row in (
-        applications.values("posting__merchant_id", "posting__merchant__name")
-        .annotate(**FUNNEL)
-        .order_by("posting__merchant__name")
-    ):
-        rate = admission_rate(row["hired"], row["sent"])
-        employers.append(
-            {
-                "pk": row["posting__merchant_id"],
-                "name": row["posting__merchant__name"],
-                **{key: row[key] for key in FUNNEL},
-                "rate": rate,
-                "warn": rate is not None and rate < warn_below,
-            }
+    # Per employer: the sums of its postings' rows (the funnel's counts add up), for the
+    # employers with at least one application, by name.
+    by_employer: dict[int, dict] = {}
+    for p in postings:
+        if p["pk"] not in counted:
+            continue
+        row = by_employer.setdefault(
+            p["merchant_pk"], {"pk": p["merchant_pk"], "name": p["merchant"], **dict.fromkeys(FUNNEL, 0)}
         )
+        for key in FUNNEL:
+            row[key] += p[key]
+    employers = []
+    for row in sorted(by_employer.values(), key=lambda r: (r["name"], r["pk"])):
+        rate = admission_rate(row["hired"], row["sent"])
+        employers.append({**row, "rate": rate, "warn": rate is not None and rate < warn_below})
     total = {key: sum(p[key] for p in postings) for key in FUNNEL}
     placed = applications.filter(outcome=Outcome.HIRED).values("student_number").distinct().count()
     return Jobs(postings=postings, employers=employers, total=total, students_placed=placed, warn_below=warn_below)

@@ -3,15 +3,18 @@ library, assignments, scores, handover and inter-school."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import roles
+from .. import datachange, roles
 from ..locking import StaleObjectError, stale_changes
 from ..models import (
     Assignment,
@@ -326,10 +329,18 @@ def _share_form(request: HttpRequest, data=None) -> ExperienceShareForm:
     return form
 
 
+MEETING_SHARES_PAGE = 20
+
+
 def _meeting_context(request, meeting, **forms) -> dict:
+    shares = Paginator(queries.meeting_shares(meeting), MEETING_SHARES_PAGE).get_page(request.GET.get("page"))
+    others = request.GET.copy()
+    others.pop("page", None)
     return {
         "meeting": meeting,
-        "shares": queries.meeting_shares(meeting),
+        "shares": shares,
+        "page_obj": shares,
+        "query_string": others.urlencode(),
         "agenda": queries.agenda_candidates(meeting),
         "attendance_form": forms.get("attendance_form") or AttendanceForm(rows=queries.attendance_rows(meeting)),
         "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
@@ -605,8 +616,26 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/home.html", context)
 
 
+SUMMARY_CACHE_SECONDS = 300
+
+
+def _summary_key(kind: str, semester: Semester) -> str:
+    """The summary is computed from the whole record: cached under the record's generation
+    (a change anywhere gives a new key), today and the language."""
+    return f"summary:{kind}:{semester.pk}:{datachange.generation()}:{timezone.localdate().isoformat()}:{get_language()}"
+
+
+def _work_summary(semester: Semester) -> summary.WorkSummary:
+    key = _summary_key("work", semester)
+    work = cache.get(key)
+    if work is None:
+        work = summary.semester_summary(semester)
+        cache.set(key, work, SUMMARY_CACHE_SECONDS)
+    return work
+
+
 def _summary_context(request: HttpRequest, semester: Semester, form: SemesterSummaryForm | None = None) -> dict:
-    work = summary.semester_summary(semester)
+    work = _work_summary(semester)
     if form is None:
         form = SemesterSummaryForm(initial={"foreword": work.foreword, "closing": work.closing})
     return {
@@ -641,11 +670,15 @@ def semester_summary(request: HttpRequest) -> HttpResponse:
 def semester_summary_pdf(request: HttpRequest) -> HttpResponse:
     require_summary_reader(request)
     semester = _semester(request)
-    context = {
-        "semester": semester,
-        "work": summary.semester_summary(semester),
-        "union_name": settings.UNION_NAME,
-        "department_name": settings.DEPARTMENT_NAME,
-    }
-    pdf = render_pdf("outreach/pdf/semester_summary.html", context)
+    key = _summary_key("pdf", semester)
+    pdf = cache.get(key)
+    if pdf is None:
+        context = {
+            "semester": semester,
+            "work": _work_summary(semester),
+            "union_name": settings.UNION_NAME,
+            "department_name": settings.DEPARTMENT_NAME,
+        }
+        pdf = render_pdf("outreach/pdf/semester_summary.html", context)
+        cache.set(key, pdf, SUMMARY_CACHE_SECONDS)
     return pdf_response(pdf, _("%(semester)s工作总结.pdf") % {"semester": semester.name})
