@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -635,13 +636,23 @@ def _work_summary(semester: Semester) -> summary.WorkSummary:
 
 
 def _summary_context(request: HttpRequest, semester: Semester, form: SemesterSummaryForm | None = None) -> dict:
-    work = _work_summary(semester)
+    # The page keeps the summary's body as rendered (the PDF's own body, the costliest part).
+    key = _summary_key("page", semester)
+    cached = cache.get(key)
+    if cached is None:
+        work = _work_summary(semester)
+        cached = (render_to_string("outreach/_semester_summary_body.html", {"work": work}), work.words)
+        cache.set(key, cached, SUMMARY_CACHE_SECONDS)
+    body, words = cached
     if form is None:
-        form = SemesterSummaryForm(initial={"foreword": work.foreword, "closing": work.closing})
+        form = SemesterSummaryForm(
+            initial={"foreword": words.foreword if words else "", "closing": words.closing if words else ""}
+        )
     return {
         "semester": semester,
         "semesters": Semester.objects.all(),
-        "work": work,
+        "summary_body": body,
+        "words": words,
         "form": form,
         "may_edit": roles.is_minister(request.user),
     }
