@@ -10,7 +10,6 @@ shows its first DASHBOARD_ROWS rows and links to the whole list (or the .xlsx ex
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -48,14 +47,12 @@ def figures_for(semester: Semester | None) -> tuple[figures.Figures | None, bool
     if semester is None:
         return None, False
     today = timezone.localdate()
-    key = f"dashboard:figures:{semester.pk}:{datachange.generation()}:{today.isoformat()}:{get_language()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached, True
-    computed = figures.all_figures(semester)
-    running = semester.end_date >= today
-    cache.set(key, computed, RUNNING_SEMESTER_CACHE_SECONDS if running else PAST_SEMESTER_CACHE_SECONDS)
-    return computed, False
+    seconds = RUNNING_SEMESTER_CACHE_SECONDS if semester.end_date >= today else PAST_SEMESTER_CACHE_SECONDS
+    return datachange.remember(
+        f"dashboard:figures:{semester.pk}:{today.isoformat()}:{get_language()}",
+        lambda: figures.all_figures(semester),
+        seconds,
+    )
 
 
 @dataclass

@@ -3,7 +3,6 @@ library, assignments, scores, handover and inter-school."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -620,30 +619,24 @@ def home(request: HttpRequest) -> HttpResponse:
 SUMMARY_CACHE_SECONDS = 300
 
 
-def _summary_key(kind: str, semester: Semester) -> str:
+def _summary_cached(kind: str, semester: Semester, compute):
     """The summary is computed from the whole record: cached under the record's generation
     (a change anywhere gives a new key), today and the language."""
-    return f"summary:{kind}:{semester.pk}:{datachange.generation()}:{timezone.localdate().isoformat()}:{get_language()}"
+    key = f"summary:{kind}:{semester.pk}:{timezone.localdate().isoformat()}:{get_language()}"
+    return datachange.remember(key, compute, SUMMARY_CACHE_SECONDS)[0]
 
 
 def _work_summary(semester: Semester) -> summary.WorkSummary:
-    key = _summary_key("work", semester)
-    work = cache.get(key)
-    if work is None:
-        work = summary.semester_summary(semester)
-        cache.set(key, work, SUMMARY_CACHE_SECONDS)
-    return work
+    return _summary_cached("work", semester, lambda: summary.semester_summary(semester))
 
 
 def _summary_context(request: HttpRequest, semester: Semester, form: SemesterSummaryForm | None = None) -> dict:
     # The page keeps the summary's body as rendered (the PDF's own body, the costliest part).
-    key = _summary_key("page", semester)
-    cached = cache.get(key)
-    if cached is None:
+    def page():
         work = _work_summary(semester)
-        cached = (render_to_string("outreach/_semester_summary_body.html", {"work": work}), work.words)
-        cache.set(key, cached, SUMMARY_CACHE_SECONDS)
-    body, words = cached
+        return render_to_string("outreach/_semester_summary_body.html", {"work": work}), work.words
+
+    body, words = _summary_cached("page", semester, page)
     if form is None:
         form = SemesterSummaryForm(
             initial={"foreword": words.foreword if words else "", "closing": words.closing if words else ""}
@@ -681,15 +674,15 @@ def semester_summary(request: HttpRequest) -> HttpResponse:
 def semester_summary_pdf(request: HttpRequest) -> HttpResponse:
     require_summary_reader(request)
     semester = _semester(request)
-    key = _summary_key("pdf", semester)
-    pdf = cache.get(key)
-    if pdf is None:
+
+    def printed() -> bytes:
         context = {
             "semester": semester,
             "work": _work_summary(semester),
             "union_name": settings.UNION_NAME,
             "department_name": settings.DEPARTMENT_NAME,
         }
-        pdf = render_pdf("outreach/pdf/semester_summary.html", context)
-        cache.set(key, pdf, SUMMARY_CACHE_SECONDS)
+        return render_pdf("outreach/pdf/semester_summary.html", context)
+
+    pdf = _summary_cached("pdf", semester, printed)
     return pdf_response(pdf, _("%(semester)s工作总结.pdf") % {"semester": semester.name})
