@@ -10,9 +10,11 @@ class OutreachConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
+        from . import datachange
         from .department.scoring import register_department_metrics
 
         register_department_metrics()
+        datachange.connect()
         # Wherever Pillow decodes (uploads, WeasyPrint's reports), a picture promising more
         # pixels than this is a decompression bomb, not a photo.
         Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS

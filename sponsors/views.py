@@ -149,6 +149,25 @@ def _timeline_length(request: HttpRequest) -> int:
     return min(max(int(asked), TIMELINE_STEP), TIMELINE_MAX) if asked.isdigit() else TIMELINE_STEP
 
 
+# The merchant page's open follow-ups and contacts come a page at a time, like its timeline.
+SECTION_PAGE = 10
+
+
+def _section_page(request: HttpRequest, items, param: str):
+    """A page of one section of the merchant page (`?<param>=n`), with links to its neighbours
+    that keep the other sections' pages."""
+    page = Paginator(items, SECTION_PAGE).get_page(request.GET.get(param))
+    params = request.GET.copy()
+
+    def url(number: int) -> str:
+        params[param] = str(number)
+        return "?" + params.urlencode()
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else None
+    page.next_url = url(page.next_page_number()) if page.has_next() else None
+    return page
+
+
 @require_GET
 def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     merchant = permissions.get_merchant_for_view(request, pk)
@@ -162,11 +181,11 @@ def merchant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps_back": steps_back,
         "wavering": steps_back >= WAVERING_STEPS_BACK,
         "business": blacklisting.business_in_progress(merchant) if merchant.is_blacklisted else [],
-        "contacts": list(merchant.contacts.all()),
+        "contacts": _section_page(request, list(merchant.contacts.all()), "contacts_page"),
         "timeline": timeline[:shown],
         "timeline_more": shown + TIMELINE_STEP if len(timeline) > shown and shown < TIMELINE_MAX else None,
         "changes": queries.merchant_changes(merchant),
-        "followups": list(followups),
+        "followups": _section_page(request, followups, "followups_page"),
         "can_edit": permissions.can_edit_merchant(request.user, member, merchant),
         "can_write": roles.can_write(request.user),
         "is_leader": roles.is_leader(request.user),

@@ -1,23 +1,26 @@
 """The minister's dashboard (工作看板): the figures of a semester beside the previous one's,
 each linking to the list behind it, as charts, tables and an .xlsx file.
 
-A past semester's figures are cached for a few minutes (they rarely change and cost the most);
-the page says when they were computed. The running semester is always computed afresh.
+The figures are cached under the record's generation (outreach.datachange), which moves on
+with every change, so a cached figure is never older than the record; they also expire after
+a few minutes (their "today" moves on), and the page says when they were computed. Each panel
+shows its first DASHBOARD_ROWS rows and links to the whole list (or the .xlsx export).
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sponsors.models import Stage
 
+from .. import datachange
 from ..listing import workbook_bytes, xlsx_response
 from ..models import AttendanceStatus, Semester
 from ..money import format_cny
@@ -25,8 +28,11 @@ from ..permissions import require_member, sees_whole_department
 from . import figures, services
 
 PAST_SEMESTER_CACHE_SECONDS = 600
+RUNNING_SEMESTER_CACHE_SECONDS = 300
 # Figures that describe today whatever the semester: no previous value to stand beside them.
 SNAPSHOTS = {"overdue_followups", "waiting"}
+# Rows a panel shows; the rest are behind its link (a department's ten years fill no page).
+DASHBOARD_ROWS = 10
 
 
 def _semester(request: HttpRequest) -> Semester:
@@ -40,15 +46,65 @@ def figures_for(semester: Semester | None) -> tuple[figures.Figures | None, bool
     """(figures, from_cache)."""
     if semester is None:
         return None, False
-    if semester.end_date >= timezone.localdate():
-        return figures.all_figures(semester), False
-    key = f"dashboard:figures:{semester.pk}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached, True
-    computed = figures.all_figures(semester)
-    cache.set(key, computed, PAST_SEMESTER_CACHE_SECONDS)
-    return computed, False
+    today = timezone.localdate()
+    seconds = RUNNING_SEMESTER_CACHE_SECONDS if semester.end_date >= today else PAST_SEMESTER_CACHE_SECONDS
+    return datachange.remember(
+        f"dashboard:figures:{semester.pk}:{today.isoformat()}:{get_language()}",
+        lambda: figures.all_figures(semester),
+        seconds,
+    )
+
+
+@dataclass
+class Panel:
+    """The rows a panel shows out of `total`."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def top(rows, key=None, n: int = DASHBOARD_ROWS) -> Panel:
+    """The first n rows, or with `key` the n rows with the largest key, in their own order."""
+    rows = list(rows)
+    if len(rows) <= n:
+        return Panel(rows, len(rows))
+    if key is None:
+        return Panel(rows[:n], len(rows))
+    chosen = {id(row) for row in sorted(rows, key=key, reverse=True)[:n]}
+    return Panel([row for row in rows if id(row) in chosen], len(rows))
+
+
+def _event_size(row: figures.MoneyRow):
+    return (row.target, row.contracted)
+
+
+def panels_events(fig: figures.Figures) -> list[figures.MoneyRow]:
+    """The events the money chart and table show: the biggest ones."""
+    return top(fig.money.by_event, key=_event_size).rows
+
+
+def panels(fig: figures.Figures, heat: list[dict]) -> dict[str, Panel]:
+    def attendance_gap(entry):  # the members who missed the most come first
+        rates = [rate for rate in (entry["training_rate"], entry["meeting_rate"]) if rate is not None]
+        return -min(rates) if rates else -2
+
+    return {
+        "events": top(fig.money.by_event, key=_event_size),
+        "lost": top(fig.pipeline.lost),
+        "wavering": top(fig.pipeline.wavering),
+        "heat": top(heat, key=lambda row: row["total"]),
+        "overdue_followups": top(fig.activity.overdue_followups),
+        "fulfilment": top(fig.fulfilment.per_contract),
+        "waiting": top(fig.fulfilment.waiting),
+        "postings": top(fig.jobs.postings, key=lambda p: p["applied"]),
+        "employers": top(fig.jobs.employers, key=lambda e: e["applied"]),
+        "attendance": top(fig.team.per_member, key=attendance_gap),
+        "ranking": top(fig.team.ranking),
+    }
 
 
 def _url(name: str, **params) -> str:
@@ -196,15 +252,16 @@ def headlines(now: figures.Figures, before: figures.Figures | None) -> list[Head
 def chart_data(now: figures.Figures, before: figures.Figures | None) -> dict:
     """What static/js/dashboard.js draws; the same numbers are in the tables under each chart."""
     stage_labels = [str(label) for _value, label in Stage.choices]
+    events = panels_events(now)
     return {
         "money": {
             "type": "bar",
-            "labels": [row.label for row in now.money.by_event],
+            "labels": [row.label for row in events],
             "datasets": [
-                {"label": _("赞助目标"), "data": [float(row.target) for row in now.money.by_event]},
-                {"label": _("签约现金"), "data": [float(row.contracted) for row in now.money.by_event]},
-                {"label": _("现金到账"), "data": [float(row.received) for row in now.money.by_event]},
-                {"label": _("实物折合"), "data": [float(row.in_kind) for row in now.money.by_event]},
+                {"label": _("赞助目标"), "data": [float(row.target) for row in events]},
+                {"label": _("签约现金"), "data": [float(row.contracted) for row in events]},
+                {"label": _("现金到账"), "data": [float(row.received) for row in events]},
+                {"label": _("实物折合"), "data": [float(row.in_kind) for row in events]},
             ],
         },
         "pipeline": {
@@ -317,6 +374,11 @@ def workbook(now: figures.Figures, before: figures.Figures | None, lines: list[H
             [[e["name"], e["applied"], e["passed"], e["sent"], e["hired"], e["rate"]] for e in now.jobs.employers],
         ),
         (
+            _("出勤"),
+            [_("部员"), _("培训出勤率"), _("例会出勤率")],
+            [[r["member"].display_name, r["training_rate"], r["meeting_rate"]] for r in now.team.per_member],
+        ),
+        (
             _("评分排名"),
             [_("名次"), _("部员"), _("总分")],
             [[card.rank, card.member.display_name, card.total] for card in now.team.ranking],
@@ -346,7 +408,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "before_cached": before_cached,
         "lines": lines,
         "charts": chart_data(now, before),
-        "heat": heat_rows(now),
+        "panels": panels(now, heat_rows(now)),
         "stages": Stage.choices,
         "today": timezone.localdate(),
     }

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -258,10 +258,12 @@ def activity(semester: Semester) -> Activity:
             heat_max = max(heat_max, row["n"])
     visits_total = Visit.objects.filter(visited_at__gte=start, visited_at__lt=end).count()
     since = timezone.now() - timedelta(days=STALE_DAYS)
+    # Not visited since: no visit on or after `since` (the merchant list's "not visited for
+    # 30 days", whose last visit is before it or missing), by the (merchant, visited_at) index.
+    recent = Visit.objects.filter(merchant=OuterRef("pk"), visited_at__gte=since)
     stale_rows = (
         Merchant.objects.filter(stage__in=[Stage.NEGOTIATING, Stage.PARTNER])
-        .annotate(last_visit_at=Max("visits__visited_at"))
-        .filter(Q(last_visit_at__lt=since) | Q(last_visit_at__isnull=True))
+        .filter(~Exists(recent))
         .order_by()
         .values("stage")
         .annotate(n=Count("pk"))
@@ -366,12 +368,17 @@ def jobs(semester: Semester) -> Jobs:
     """The funnel per posting and per employer (postings whose work starts in the semester),
     the admission rate per employer against the warning threshold, students placed. Three queries."""
     span = (semester.start_date, semester.end_date)
-    applications = Application.objects.filter(posting__work_start__range=span).order_by()
+    semester_postings = list(
+        Posting.objects.filter(work_start__range=span).select_related("merchant").order_by("work_start", "pk")
+    )
+    # By the postings' ids, not a join on their dates: the database then reads the semester's
+    # applications by the posting index instead of scanning ten years of them. (No posting:
+    # an id no row has, so that a quiet semester asks the same queries as a busy one.)
+    ids = [p.pk for p in semester_postings] or [0]
+    applications = Application.objects.filter(posting_id__in=ids).order_by()
     counted = {row["posting_id"]: row for row in applications.values("posting_id").annotate(**FUNNEL)}
     postings = []
-    for posting in (
-        Posting.objects.filter(work_start__range=span).select_related("merchant").order_by("work_start", "pk")
-    ):
+    for posting in semester_postings:
         row = counted.get(posting.pk, dict.fromkeys(FUNNEL, 0))
         postings.append(
             {
@@ -384,22 +391,21 @@ def jobs(semester: Semester) -> Jobs:
             }
         )
     warn_below = settings.JOBS_ADMISSION_WARN_BELOW
-    employers = []
-    for row in (
-        applications.values("posting__merchant_id", "posting__merchant__name")
-        .annotate(**FUNNEL)
-        .order_by("posting__merchant__name")
-    ):
-        rate = admission_rate(row["hired"], row["sent"])
-        employers.append(
-            {
-                "pk": row["posting__merchant_id"],
-                "name": row["posting__merchant__name"],
-                **{key: row[key] for key in FUNNEL},
-                "rate": rate,
-                "warn": rate is not None and rate < warn_below,
-            }
+    # Per employer: the sums of its postings' rows (the funnel's counts add up), for the
+    # employers with at least one application, by name.
+    by_employer: dict[int, dict] = {}
+    for p in postings:
+        if p["pk"] not in counted:
+            continue
+        row = by_employer.setdefault(
+            p["merchant_pk"], {"pk": p["merchant_pk"], "name": p["merchant"], **dict.fromkeys(FUNNEL, 0)}
         )
+        for key in FUNNEL:
+            row[key] += p[key]
+    employers = []
+    for row in sorted(by_employer.values(), key=lambda r: (r["name"], r["pk"])):
+        rate = admission_rate(row["hired"], row["sent"])
+        employers.append({**row, "rate": rate, "warn": rate is not None and rate < warn_below})
     total = {key: sum(p[key] for p in postings) for key in FUNNEL}
     placed = applications.filter(outcome=Outcome.HIRED).values("student_number").distinct().count()
     return Jobs(postings=postings, employers=employers, total=total, students_placed=placed, warn_below=warn_below)

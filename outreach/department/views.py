@@ -7,11 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import roles
+from .. import datachange, roles
 from ..locking import StaleObjectError, stale_changes
 from ..models import (
     Assignment,
@@ -326,10 +329,18 @@ def _share_form(request: HttpRequest, data=None) -> ExperienceShareForm:
     return form
 
 
+MEETING_SHARES_PAGE = 20
+
+
 def _meeting_context(request, meeting, **forms) -> dict:
+    shares = Paginator(queries.meeting_shares(meeting), MEETING_SHARES_PAGE).get_page(request.GET.get("page"))
+    others = request.GET.copy()
+    others.pop("page", None)
     return {
         "meeting": meeting,
-        "shares": queries.meeting_shares(meeting),
+        "shares": shares,
+        "page_obj": shares,
+        "query_string": others.urlencode(),
         "agenda": queries.agenda_candidates(meeting),
         "attendance_form": forms.get("attendance_form") or AttendanceForm(rows=queries.attendance_rows(meeting)),
         "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
@@ -605,14 +616,36 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/home.html", context)
 
 
+SUMMARY_CACHE_SECONDS = 300
+
+
+def _summary_cached(kind: str, semester: Semester, compute):
+    """The summary is computed from the whole record: cached under the record's generation
+    (a change anywhere gives a new key), today and the language."""
+    key = f"summary:{kind}:{semester.pk}:{timezone.localdate().isoformat()}:{get_language()}"
+    return datachange.remember(key, compute, SUMMARY_CACHE_SECONDS)[0]
+
+
+def _work_summary(semester: Semester) -> summary.WorkSummary:
+    return _summary_cached("work", semester, lambda: summary.semester_summary(semester))
+
+
 def _summary_context(request: HttpRequest, semester: Semester, form: SemesterSummaryForm | None = None) -> dict:
-    work = summary.semester_summary(semester)
+    # The page keeps the summary's body as rendered (the PDF's own body, the costliest part).
+    def page():
+        work = _work_summary(semester)
+        return render_to_string("outreach/_semester_summary_body.html", {"work": work}), work.words
+
+    body, words = _summary_cached("page", semester, page)
     if form is None:
-        form = SemesterSummaryForm(initial={"foreword": work.foreword, "closing": work.closing})
+        form = SemesterSummaryForm(
+            initial={"foreword": words.foreword if words else "", "closing": words.closing if words else ""}
+        )
     return {
         "semester": semester,
         "semesters": Semester.objects.all(),
-        "work": work,
+        "summary_body": body,
+        "words": words,
         "form": form,
         "may_edit": roles.is_minister(request.user),
     }
@@ -641,11 +674,15 @@ def semester_summary(request: HttpRequest) -> HttpResponse:
 def semester_summary_pdf(request: HttpRequest) -> HttpResponse:
     require_summary_reader(request)
     semester = _semester(request)
-    context = {
-        "semester": semester,
-        "work": summary.semester_summary(semester),
-        "union_name": settings.UNION_NAME,
-        "department_name": settings.DEPARTMENT_NAME,
-    }
-    pdf = render_pdf("outreach/pdf/semester_summary.html", context)
+
+    def printed() -> bytes:
+        context = {
+            "semester": semester,
+            "work": _work_summary(semester),
+            "union_name": settings.UNION_NAME,
+            "department_name": settings.DEPARTMENT_NAME,
+        }
+        return render_pdf("outreach/pdf/semester_summary.html", context)
+
+    pdf = _summary_cached("pdf", semester, printed)
     return pdf_response(pdf, _("%(semester)s工作总结.pdf") % {"semester": semester.name})

@@ -249,3 +249,54 @@ def test_an_employer_hiring_few_of_the_students_sent_is_flagged(client_for, mini
     assert "录用率偏低" in response.content.decode()
     settings.JOBS_ADMISSION_WARN_BELOW = 0.2
     assert figures.jobs(semester).employers[0]["warn"] is False
+
+
+def test_each_panel_shows_its_first_ten_rows_and_links_to_all_of_them(client_for, minister):
+    members = [MemberFactory(role=Role.OFFICER) for _ in range(12)]
+    record(12, members=members)
+    response = client_for(minister).get(reverse("outreach:dashboard"))
+    content = response.content.decode()
+    panels = response.context["panels"]
+    for name in ("events", "heat", "overdue_followups", "fulfilment", "postings", "employers", "attendance"):
+        assert len(panels[name].rows) == 10, name
+        assert panels[name].total >= 12, name
+        assert f'data-testid="more-{name}"' in content, name
+    heat = content.split('data-testid="visit-heat"')[1].split("</table>")[0]
+    assert heat.count("<tr>") == 1 + 10  # the header and ten members
+    assert f"全部 {panels['heat'].total} 人" in content
+    # The export keeps every member.
+    book = load_workbook(io.BytesIO(client_for(minister).get(reverse("outreach:dashboard") + "?format=xlsx").content))
+    assert book["每周拜访"].max_row - 1 == panels["heat"].total
+    assert book["出勤"].max_row - 1 == panels["attendance"].total
+
+
+def test_a_small_department_sees_every_row_and_no_link_to_more(client_for, minister):
+    record(3)
+    response = client_for(minister).get(reverse("outreach:dashboard"))
+    assert 'data-testid="more-' not in response.content.decode()
+    assert len(response.context["panels"]["events"].rows) == 3
+
+
+def test_the_cached_figures_follow_a_change_to_the_record(client_for, minister):
+    from sponsors.tests.factories import MerchantFactory, VisitFactory
+
+    record(2)
+    client = client_for(minister)
+    first = client.get(reverse("outreach:dashboard"))
+    again = client.get(reverse("outreach:dashboard"))
+    assert again.context["fig"].computed_at == first.context["fig"].computed_at  # from the cache
+    VisitFactory(merchant=MerchantFactory(), created_by=minister, members=[minister])
+    after = client.get(reverse("outreach:dashboard"))
+    lines = {line.key: line.now for line in after.context["lines"]}
+    assert lines["visits"] == {line.key: line.now for line in first.context["lines"]}["visits"] + 1
+
+
+def test_merchants_not_visited_for_thirty_days_are_counted_one_by_one():
+    from sponsors.models import Stage
+    from sponsors.tests.factories import MerchantFactory, VisitFactory
+
+    semester = semester_current()
+    long_ago, recently, never = (MerchantFactory(stage=Stage.NEGOTIATING) for _ in range(3))
+    VisitFactory(merchant=long_ago, visited_at=timezone.now() - timezone.timedelta(days=40))
+    VisitFactory(merchant=recently, visited_at=timezone.now() - timezone.timedelta(days=1))
+    assert figures.activity(semester).stale[Stage.NEGOTIATING] == 2  # long_ago and never

@@ -100,3 +100,18 @@ def test_the_advisor_is_not_asked_for_attendance(client_for, minister, advisor):
     page = client_for(minister).get(meeting.get_absolute_url()).content.decode()
     assert f'name="m{advisor.pk}"' not in page
     assert f'name="m{minister.pk}"' in page
+
+
+def test_a_meeting_with_many_shares_shows_them_a_page_at_a_time(client_for, officer):
+    from outreach.department.views import MEETING_SHARES_PAGE
+    from outreach.tests.department_factories import ExperienceShareFactory
+
+    meeting = MeetingFactory()
+    ExperienceShareFactory.create_batch(MEETING_SHARES_PAGE + 5, meeting=meeting, member=officer)
+    client = client_for(officer)
+    first = client.get(meeting.get_absolute_url())
+    assert len(first.context["shares"]) == MEETING_SHARES_PAGE
+    assert f"共 {MEETING_SHARES_PAGE + 5} 条" in first.content.decode()
+    assert "page=2" in first.content.decode()
+    second = client.get(meeting.get_absolute_url() + "?page=2")
+    assert len(second.context["shares"]) == 5

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -261,3 +263,21 @@ def test_a_long_list_of_problems_is_cut_but_counted_in_full(client_for, minister
     problems = section(client_for(minister).get(PAGE).content.decode(), "problems")
     assert f"流失的商家（{summary.PROBLEM_LIST_LIMIT + 5} 家）" in problems
     assert f"以上为最早的 {summary.PROBLEM_LIST_LIMIT} 次流失。" in problems
+
+
+def test_the_pdf_is_rendered_once_and_again_after_the_record_changes(client_for, minister, record, tmp_path, poppler):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = client_for(minister)
+    first = client.get(f"{PDF}?semester={record.pk}").content
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(f"{PDF}?semester={record.pk}").content == first
+    assert len(again) < 10  # the document kept, not the record summed up and printed again
+    client.post(f"{PAGE}?semester={record.pk}", {"foreword": "改过的前言。", "closing": ""})
+    changed = client.get(f"{PDF}?semester={record.pk}").content
+    assert changed != first
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(changed)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    assert "改过的前言。" in "".join(text.stdout.split())

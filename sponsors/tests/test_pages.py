@@ -388,3 +388,21 @@ def test_bad_filter_input_is_explained_and_the_list_still_shows(client_for, offi
     assert response.status_code == 200
     assert error in response.context["form"].errors[field][0]
     assert "康师傅武汉分公司" in response.content.decode()
+
+
+def test_a_merchant_with_many_follow_ups_and_contacts_shows_them_ten_at_a_time(client_for, officer):
+    from sponsors.tests.factories import ContactFactory, FollowUpFactory, MerchantFactory
+    from sponsors.views import SECTION_PAGE
+
+    merchant = MerchantFactory(owner=officer)
+    FollowUpFactory.create_batch(SECTION_PAGE + 2, merchant=merchant, owner=officer)
+    ContactFactory.create_batch(SECTION_PAGE + 1, merchant=merchant, is_primary=False)
+    client = client_for(officer)
+    response = client.get(reverse("sponsors:merchant-detail", args=[merchant.pk]))
+    html = response.content.decode()
+    followups = html.split('id="followups"')[1].split('data-testid="followups-pages"')[0]
+    assert followups.count('<li class="list-group-item small') == SECTION_PAGE
+    assert f"共 {SECTION_PAGE + 2} 条" in html and f"共 {SECTION_PAGE + 1} 条" in html
+    assert "followups_page=2" in html and "contacts_page=2" in html
+    second = client.get(reverse("sponsors:merchant-detail", args=[merchant.pk]) + "?followups_page=2&contacts_page=2")
+    assert len(second.context["followups"]) == 2 and len(second.context["contacts"]) == 1
