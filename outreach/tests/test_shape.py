@@ -53,6 +53,7 @@ CAPPED = {
     "events:event-list": (CHROME + 2 * PER_PAGE, "25 events a page, each a phone card and a table row"),
 }
 
+
 def _measure(world, page_list) -> dict[str, tuple[int, int, str, str]]:
     # grow() inserts in bulk, which sends no signal: start from nothing cached (the dashboard
     # and the summary are cached under the record's generation).
