@@ -45,6 +45,15 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def _size(response) -> int:
+    """The body's bytes; a file download (FileResponse) streams its body."""
+    if not response.streaming:
+        return len(response.content)
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    response.close()
+    return size
+
+
 def _tail(path: Path, lines: int = 20) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
@@ -173,7 +182,7 @@ class Command(BaseCommand):
                 "p95_ms": round(_p95(timings), 1),
                 "queries": queries,
                 "sql_ms": round(statistics.median(sql), 1),
-                "kb": round(len(response.content) / 1024, 1),
+                "kb": round(_size(response) / 1024, 1),
                 "rows": rows_in(response),
             }
             if cold:
