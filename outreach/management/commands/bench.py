@@ -50,7 +50,9 @@ def _size(response) -> int:
     if not response.streaming:
         return len(response.content)
     size = sum(len(chunk) for chunk in response.streaming_content)
-    response.close()
+    # Not response.close(): it sends request_finished, which closes the database connection.
+    if getattr(response, "file_to_stream", None) is not None:
+        response.file_to_stream.close()
     return size
 
 
