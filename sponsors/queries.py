@@ -176,7 +176,9 @@ def _similar_names(keys: Sequence[str]) -> tuple[dict[str, list[int]], dict[int,
     minute on 20,000 merchants): the names a key contains are among its substrings, looked up
     together; the similar ones come from the index, key by key, in a lateral join. The planner
     prices pg_trgm's % as cheap and would scan every name for each key (over 100 ms a key);
-    enable_seqscan is off for this statement's transaction only."""
+    enable_seqscan is off for this statement's transaction only. The substrings are looked up
+    by one scan of the names (`|| ''` keeps them off the trigram index, which would run one
+    index scan per substring, minutes for an import)."""
     keys = sorted({key for key in keys if key})
     if not keys:
         return {}, {}
@@ -185,7 +187,7 @@ def _similar_names(keys: Sequence[str]) -> tuple[dict[str, list[int]], dict[int,
         cursor.execute(
             r"""
             SET LOCAL enable_seqscan = off;
-            SELECT NULL, id, name, name_key FROM sponsors_merchant WHERE name_key = ANY(%(parts)s)
+            SELECT NULL, id, name, name_key FROM sponsors_merchant WHERE name_key || '' = ANY(%(parts)s)
             UNION ALL
             SELECT k.key, found.id, found.name, NULL
             FROM unnest(%(keys)s::text[]) AS k(key)
