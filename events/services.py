@@ -18,7 +18,7 @@ from outreach.locking import StaleObjectError, save_changed
 from outreach.messages import Lines, Message
 from outreach.models import Member, ReminderKind
 from outreach.money import format_cny
-from outreach.reminders import in_department_language, overdue_round, remind, rule_for
+from outreach.reminders import Reminders, in_department_language, overdue_round, rule_for
 from outreach.services import notifications_resolve, notify
 from outreach.uploads import thumbnail_of
 from sponsors.models import Merchant, Stage, VettingStatus
@@ -819,7 +819,7 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | No
         return 0
     if days_ahead is None:
         days_ahead = rule.days
-    sent = 0
+    batch = Reminders()
     open_items = (
         Deliverable.objects.filter(status=DeliverableStatus.OPEN, due_on__lte=today + timedelta(days=days_ahead))
         .exclude(contract__status=ContractStatus.TERMINATED)
@@ -840,7 +840,7 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | No
                 "date": deliverable.due_on,
             },
         )
-        sent += remind(
+        batch.add(
             rule,
             responsible=[deliverable.owner],
             key=key,
@@ -865,7 +865,7 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | No
                 "date": material.return_due,
             },
         )
-        sent += remind(
+        batch.add(
             rule,
             responsible=[material.responsible],
             key=f"material-due:{material.pk}",
@@ -874,7 +874,7 @@ def fulfilment_reminders_send(*, today: date | None = None, days_ahead: int | No
             body=body,
             url=material.event.get_absolute_url() + "#materials",
         )
-    return sent
+    return batch.send()
 
 
 def deliverable_assign(*, deliverable: Deliverable, owner: Member, due_on: date) -> Deliverable:
@@ -912,7 +912,7 @@ def payment_reminders_send(*, today: date | None = None) -> int:
     """Instalments due within the rule's days, and overdue ones (again every few days), to the
     contract's drafter and the minister."""
     today = today or timezone.localdate()
-    told = 0
+    batch = Reminders()
     unpaid = (
         Payment.objects.filter(received_on__isnull=True)
         .exclude(contract__status__in=[ContractStatus.TERMINATED, ContractStatus.DRAFT])
@@ -920,7 +920,7 @@ def payment_reminders_send(*, today: date | None = None) -> int:
     )
     due_rule = rule_for(ReminderKind.PAYMENT_DUE)
     for payment in unpaid.filter(due_on__gte=today, due_on__lte=today + timedelta(days=due_rule.days)):
-        told += remind(
+        batch.add(
             due_rule,
             responsible=[payment.contract.owner],
             key=f"payment-due:{payment.pk}:{payment.due_on.isoformat()}",
@@ -939,7 +939,7 @@ def payment_reminders_send(*, today: date | None = None) -> int:
     overdue_rule = rule_for(ReminderKind.PAYMENT_OVERDUE)
     for payment in unpaid.filter(due_on__lt=today):
         n = overdue_round(due_on=payment.due_on, today=today, repeat_days=overdue_rule.repeat_days)
-        told += remind(
+        batch.add(
             overdue_rule,
             responsible=[payment.contract.owner],
             key=f"payment-overdue:{payment.pk}:{payment.due_on.isoformat()}:{n}",
@@ -955,44 +955,42 @@ def payment_reminders_send(*, today: date | None = None) -> int:
             body=_payment_body(payment),
             url=payment.contract.get_absolute_url() + "#payments",
         )
-    return told
-
-
-def contract_submitted_at(contract: Contract):
-    """When the contract was last submitted: the first "submitted" record after its last draft."""
-    history = contract.history.order_by("history_date")
-    last_draft = history.filter(status=ContractStatus.DRAFT).values_list("history_date", flat=True).last()
-    submitted = history.filter(status=ContractStatus.SUBMITTED)
-    if last_draft is not None:
-        submitted = submitted.filter(history_date__gt=last_draft)
-    first = submitted.values_list("history_date", flat=True).first()
-    return first or contract.updated_at
+    return batch.send()
 
 
 @in_department_language
 def contract_approval_reminders_send(*, now=None) -> int:
     """Contracts waiting for the minister's approval or the advisor's sign-off longer than the
     rule's days: the approver hears once per submission."""
+    from .queries import contract_submitted_at  # it imports this module
+
     now = now or timezone.now()
     rule = rule_for(ReminderKind.CONTRACT_APPROVAL)
     if not rule.active:
         return 0
-    told = 0
+    batch = Reminders()
     waiting = (
         Contract.objects.filter(status=ContractStatus.SUBMITTED)
         .exclude(merchant__vetting_status=VettingStatus.BLACKLISTED)  # blocked: nothing to approve
         .select_related("merchant", "event", "owner")
     )
-    for contract in waiting.prefetch_related("in_kind_items"):
-        since = contract_submitted_at(contract)
+    members_of: dict[str, list[Member]] = {}  # each role's members, asked for once
+
+    def approvers_for(role: str) -> list[Member]:
+        if role not in members_of:
+            members_of[role] = list(Member.objects.active().with_role(role).select_related("user"))
+        return members_of[role]
+
+    for contract in waiting.annotate(submitted_at=contract_submitted_at()).prefetch_related("in_kind_items"):
+        since = contract.submitted_at or contract.updated_at
         days = (now - since).days
         if days < max(rule.days, 1):
             continue
         steps = []
         if contract.approved_by_id is None:
-            steps.append(("approval", Member.objects.active().with_role(roles.Role.MINISTER).select_related("user")))
+            steps.append(("approval", approvers_for(roles.Role.MINISTER)))
         if needs_advisor_signoff(contract) and contract.advisor_signed_off_by_id is None:
-            steps.append(("signoff", Member.objects.active().with_role(roles.Role.ADVISOR).select_related("user")))
+            steps.append(("signoff", approvers_for(roles.Role.ADVISOR)))
         for step, approvers in steps:
             title = Message(
                 gettext_noop("合同已等待审批 %(days)d 天：%(number)s %(merchant)s")
@@ -1000,7 +998,7 @@ def contract_approval_reminders_send(*, now=None) -> int:
                 else gettext_noop("合同已等待指导老师签批 %(days)d 天：%(number)s %(merchant)s"),
                 {"days": days, "number": contract.number, "merchant": contract.merchant},
             )
-            told += remind(
+            batch.add(
                 rule,
                 responsible=list(approvers),
                 key=f"contract-waiting:{contract.pk}:{step}:{since:%Y%m%d%H%M%S}",
@@ -1013,7 +1011,7 @@ def contract_approval_reminders_send(*, now=None) -> int:
                 ),
                 url=contract.get_absolute_url(),
             )
-    return told
+    return batch.send()
 
 
 # --- Acceptance by the sponsor (on its signed link) and the instalment tied to it

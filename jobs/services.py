@@ -13,7 +13,7 @@ from outreach.locking import StaleObjectError, save_changed
 from outreach.messages import Lines, Message
 from outreach.models import Member, ReminderKind
 from outreach.phones import normalize_mobile
-from outreach.reminders import in_department_language, remind, rule_for
+from outreach.reminders import Reminders, in_department_language, rule_for
 from outreach.services import notifications_resolve
 from sponsors.models import Merchant, VettingStatus
 
@@ -351,12 +351,12 @@ def _stale_pending(applications, now=None):
 def posting_closing_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     rule = rule_for(ReminderKind.POSTING_CLOSING)
-    told = 0
+    batch = Reminders()
     postings = Posting.objects.filter(
         status=PostingStatus.OPEN, deadline__gte=today, deadline__lte=today + timedelta(days=rule.days)
     ).select_related("merchant", "created_by__user")
     for posting in postings.with_funnel():
-        told += remind(
+        batch.add(
             rule,
             responsible=[posting.created_by],
             key=f"posting-closing:{posting.pk}:{posting.deadline.isoformat()}",
@@ -371,7 +371,7 @@ def posting_closing_reminders_send(*, today: date | None = None) -> int:
             ),
             url=posting.get_absolute_url(),
         )
-    return told
+    return batch.send()
 
 
 @in_department_language
@@ -380,7 +380,7 @@ def screening_reminders_send(*, now=None) -> int:
     (a newer one replaces the older while some still wait)."""
     now = now or timezone.now()
     rule = rule_for(ReminderKind.SCREENING_WAITING)
-    told = 0
+    batch = Reminders()
     stale = _stale_pending(Application.objects.exclude(posting__status=PostingStatus.DRAFT), now)
     oldest: dict[int, Application] = {}
     counts: dict[int, int] = {}
@@ -389,7 +389,7 @@ def screening_reminders_send(*, now=None) -> int:
         counts[application.posting_id] = counts.get(application.posting_id, 0) + 1
     for posting_id, application in oldest.items():
         posting = application.posting
-        told += remind(
+        batch.add(
             rule,
             responsible=[posting.created_by],
             key=f"screening-waiting:{posting_id}:{application.pk}",
@@ -410,7 +410,7 @@ def screening_reminders_send(*, now=None) -> int:
             ),
             url=posting.get_absolute_url(),
         )
-    return told
+    return batch.send()
 
 
 @in_department_language
@@ -421,7 +421,7 @@ def season_outreach_reminders_send(*, today: date | None = None) -> int:
 
     today = today or timezone.localdate()
     rule = rule_for(ReminderKind.SEASON_OUTREACH)
-    told = 0
+    batch = Reminders()
     starts = seasons_starting_within(rule.days, today)
     if not starts:
         return 0
@@ -441,7 +441,7 @@ def season_outreach_reminders_send(*, today: date | None = None) -> int:
     else:
         call_again = Message(gettext_noop("还没有以往合作过的用人单位，请从商家库中挑选。"))
     for start in starts:
-        told += remind(
+        batch.add(
             rule,
             key=f"season-outreach:{start.season.kind}:{start.outreach_starts_on.isoformat()}",
             topic=f"season:{start.season.kind}",
@@ -452,4 +452,4 @@ def season_outreach_reminders_send(*, today: date | None = None) -> int:
             body=Lines(Message(gettext_noop("用人单位要提前联系，岗位才能赶在假期前发布。")), call_again),
             url=reverse("jobs:posting-list"),
         )
-    return told
+    return batch.send()

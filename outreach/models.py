@@ -607,8 +607,10 @@ class ReminderRule(TimeStampedModel):
     def __str__(self) -> str:
         return str(ReminderKind(self.kind).label)
 
-    def recipients(self, responsible=()) -> list[Member]:
-        """Who hears this reminder: the responsible people and the roles the rule names, each once."""
+    def recipients(self, responsible=(), *, others: list[Member] | None = None) -> list[Member]:
+        """Who hears this reminder: the responsible people and the roles the rule names, each once.
+        `others`: the members the roles and direction name, when the caller has them already
+        (`rule.recipients()` gives them)."""
         from .roles import Role
 
         people: dict[int, Member] = {}
@@ -616,6 +618,10 @@ class ReminderRule(TimeStampedModel):
             for member in responsible:
                 if member is not None and member.is_active:
                     people.setdefault(member.pk, member)
+        if others is not None:
+            for member in others:
+                people.setdefault(member.pk, member)
+            return list(people.values())
         roles = [
             role
             for role, wanted in ((Role.MINISTER, self.to_ministers), (Role.VICE_MINISTER, self.to_vice_ministers))

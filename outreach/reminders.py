@@ -52,16 +52,52 @@ def remind(
 ) -> int:
     """Tell the rule's recipients (once per key); post it to the group chat if the rule says so.
     Returns how many people were told something new."""
-    from .groupchat import chat_post
-    from .services import notify
+    batch = Reminders()
+    batch.add(rule, responsible=responsible, key=key, topic=topic, title=title, body=body, url=url)
+    return batch.send()
 
-    if not rule.active:
-        return 0
-    told = 0
-    for member in rule.recipients(responsible):
-        if notify(recipient=member, key=key, title=title, body=body, url=url, email=rule.email, topic=topic):
-            told += 1
-    if rule.group_chat:
-        with translation.override(settings.LANGUAGE_CODE):
-            chat_post(key=key, text=f"{title}\n{body}", url=url)
-    return told
+
+class Reminders:
+    """What a scan tells, collected and then sent together (`send`): a few queries for the whole
+    scan, however many things it finds, where `remind` for each thing costs several."""
+
+    def __init__(self):
+        self._items: list[tuple[ReminderRule, list[Member | None], str, str, str | Message, object, str]] = []
+
+    def add(
+        self,
+        rule: ReminderRule,
+        *,
+        responsible: Iterable[Member | None] = (),
+        key: str,
+        topic: str,
+        title: str | Message,
+        body: str | Message | Lines,
+        url: str = "",
+    ) -> None:
+        if rule.active:
+            self._items.append((rule, list(responsible), key, topic, title, body, url))
+
+    def send(self) -> int:
+        """Returns how many people were told something new."""
+        from .groupchat import chat_post_many
+        from .services import Draft, notify_many
+
+        others: dict[int, list[Member]] = {}  # the rule's roles and direction: one query per rule
+        drafts, chat = [], []
+        for rule, responsible, key, topic, title, body, url in self._items:
+            if id(rule) not in others:
+                others[id(rule)] = rule.recipients()
+            people = {member.pk: member for member in rule.recipients(responsible, others=others[id(rule)])}
+            drafts += [
+                Draft(recipient=member, key=key, title=title, body=body, url=url, email=rule.email, topic=topic)
+                for member in people.values()
+            ]
+            if rule.group_chat:
+                chat.append((key, title, body, url))
+        self._items = []
+        told = len(notify_many(drafts)) if drafts else 0
+        if chat:
+            with translation.override(settings.LANGUAGE_CODE):
+                chat_post_many([(key, f"{title}\n{body}", url) for key, title, body, url in chat])
+        return told

@@ -1,4 +1,5 @@
 import logging
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from time import monotonic
 
@@ -135,6 +136,109 @@ def notify(
     return notification
 
 
+@dataclass(frozen=True)
+class Draft:
+    """One notification `notify_many` may write: what `notify` takes, for one recipient."""
+
+    recipient: Member
+    key: str
+    title: str | Message
+    body: str | Message | Lines = ""
+    url: str = ""
+    email: bool = True
+    topic: str = ""
+
+
+NOTIFY_BATCH = 2000
+
+
+def notify_many(drafts: list[Draft]) -> list[Notification]:
+    """`notify` for many at once, in a number of queries that does not grow with them (one per
+    NOTIFY_BATCH): what the daily scans send. The same rules: once per (recipient, key), the
+    newest about a topic replaces the recipient's older open one, e-mail queued after commit.
+    Returns the notifications written (the ones whose key was new)."""
+    from .tasks import deliver_notification, enqueue
+
+    now = timezone.now()
+    allowed_at = email_allowed_at(now)
+    recipients = {draft.recipient.pk for draft in drafts}
+    keys = sorted({draft.key for draft in drafts})
+    seen = set()
+    for start in range(0, len(keys), NOTIFY_BATCH):
+        seen |= set(
+            Notification.objects.filter(recipient__in=recipients, key__in=keys[start : start + NOTIFY_BATCH])
+            .values_list("recipient_id", "key")
+            .order_by()
+        )
+    new, pending = [], []
+    for draft in drafts:
+        if (draft.recipient.pk, draft.key) in seen:
+            continue
+        seen.add((draft.recipient.pk, draft.key))
+        message = {
+            part: messages.to_json(value)
+            for part, value in (("title", draft.title), ("body", draft.body))
+            if isinstance(value, Message | Lines)
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = str(draft.title), str(draft.body)
+        pending.append(draft)
+        new.append(
+            Notification(
+                recipient=draft.recipient,
+                key=draft.key,
+                kind=draft.key.split(":", 1)[0],
+                message=message,
+                title=title,
+                body=body,
+                url=draft.url,
+                email_requested=draft.email and bool(draft.recipient.user.email),
+                topic=draft.topic,
+                deliver_after=allowed_at if allowed_at > now else None,
+            )
+        )
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(new, batch_size=NOTIFY_BATCH)
+    except IntegrityError:
+        # Another scan wrote some of these keys since we looked: one at a time, as notify does.
+        written = (
+            notify(
+                recipient=draft.recipient,
+                key=draft.key,
+                title=draft.title,
+                body=draft.body,
+                url=draft.url,
+                email=draft.email,
+                topic=draft.topic,
+            )
+            for draft in pending
+        )
+        return [notification for notification in written if notification is not None]
+    # The newest about each (recipient, topic) stays open; the older open ones are resolved.
+    newest = {(n.recipient_id, n.topic): n.pk for n in created if n.topic}
+    topics = sorted({topic for _, topic in newest})
+    older = []
+    for start in range(0, len(topics), NOTIFY_BATCH):
+        older += [
+            pk
+            for pk, recipient, topic in Notification.objects.filter(
+                recipient__in=recipients, topic__in=topics[start : start + NOTIFY_BATCH], resolved_at__isnull=True
+            )
+            .values_list("pk", "recipient_id", "topic")
+            .order_by()
+            if newest.get((recipient, topic), pk) != pk
+        ]
+    for start in range(0, len(older), NOTIFY_BATCH):
+        Notification.objects.filter(pk__in=older[start : start + NOTIFY_BATCH]).update(resolved_at=now)
+    to_mail = [n.pk for n in created if n.email_requested and n.deliver_after is None]
+    if to_mail:
+        transaction.on_commit(lambda: [enqueue(deliver_notification, pk) for pk in to_mail])
+    return created
+
+
 def notification_claim_for_email(*, notification_id: int) -> bool:
     """Claim the right to e-mail this notification now: True for exactly one caller until
     the claim's lease runs out. Each claim counts as an attempt, so a mail that kills its
@@ -240,9 +344,11 @@ def email_allowed_at(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(day, end), local.tzinfo)
 
 
-def notifications_resolve(*, topic: str, recipients=None) -> int:
-    """The thing is dealt with: its open notifications stop asking for attention."""
-    qs = Notification.objects.about(topic).open()
+def notifications_resolve(*, topic: str | list[str], recipients=None) -> int:
+    """The thing is dealt with: its open notifications stop asking for attention. A list of
+    topics: all those things, in one query."""
+    qs = Notification.objects.filter(topic__in=topic) if isinstance(topic, list) else Notification.objects.about(topic)
+    qs = qs.open()
     if recipients is not None:
         qs = qs.filter(recipient__in=recipients)
     return qs.update(resolved_at=timezone.now())

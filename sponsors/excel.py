@@ -251,7 +251,10 @@ def plan_import(rows: list[dict]) -> list[PlannedRow]:
     """Say per row what importing would do; reads only."""
     industries = {industry.name: industry for industry in Industry.objects.all()}
     members = {member.display_name: member for member in Member.objects.active()}
-    by_name = {merchant.name: merchant for merchant in Merchant.objects.all()}
+    by_name = {
+        merchant.name: merchant
+        for merchant in Merchant.objects.filter(name__in={row.get("name", "") for row in rows if row.get("name")})
+    }
     # The same matching as the merchant form: "李宁专卖店" beside "李宁专卖店（光谷店）", or
     # the phone of a merchant of another name, is for the member to decide, never silent.
     duplicates = merchant_duplicates_for([(row.get("name", ""), row.get("phone", "")) for row in rows])

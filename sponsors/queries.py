@@ -170,29 +170,57 @@ def _keys_look_alike(a: str, b: str) -> bool:
 DUPLICATE_CANDIDATES = 100
 
 
-def _similar_name_ids(key: str) -> list[int]:
-    """Merchants whose kept `name_key` (migration 0007) may look like `key`: the same key, a
-    similar one (pg_trgm's %, on the GIN index), one containing it, or one it contains. A
-    superset of what names_look_alike() accepts; it decides."""
-    if not key:
-        return []
-    like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _similar_names(keys: Sequence[str]) -> tuple[dict[str, list[int]], dict[int, str]]:
+    """For each key, the merchants whose kept `name_key` (migration 0007) may look like it: one
+    it contains (the key itself included), a similar one (pg_trgm's %, on the GIN index) or one
+    containing it; at most DUPLICATE_CANDIDATES, the contained first, then the most similar. A
+    superset of what names_look_alike() accepts; it decides. With the offered merchants' names.
+
+    One query for any number of keys (an import's 2,000 names were one query each, over a
+    minute on 20,000 merchants): the names a key contains are among its substrings, looked up
+    together; the similar ones come from the index, key by key, in a lateral join. The planner
+    prices pg_trgm's % as cheap and would scan every name for each key (over 100 ms a key);
+    enable_seqscan is off for this statement's transaction only. The substrings are looked up
+    by one scan of the names (`|| ''` keeps them off the trigram index, which would run one
+    index scan per substring, minutes for an import)."""
+    keys = sorted({key for key in keys if key})
+    if not keys:
+        return {}, {}
+    parts = {key: {key[i:j] for i in range(len(key)) for j in range(i + 2, len(key) + 1)} | {key} for key in keys}
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT id FROM (
-                SELECT id, name_key FROM sponsors_merchant
-                WHERE name_key = %(key)s OR name_key %% %(key)s OR (length(%(key)s) >= 2 AND name_key LIKE %(like)s)
-                UNION
-                SELECT id, name_key FROM sponsors_merchant
-                WHERE length(name_key) BETWEEN 2 AND length(%(key)s) AND strpos(%(key)s, name_key) > 0
+            r"""
+            SET LOCAL enable_seqscan = off;
+            SELECT NULL, id, name, name_key FROM sponsors_merchant WHERE name_key || '' = ANY(%(parts)s)
+            UNION ALL
+            SELECT k.key, found.id, found.name, NULL
+            FROM unnest(%(keys)s::text[]) AS k(key)
+            CROSS JOIN LATERAL (
+                SELECT id, name FROM sponsors_merchant
+                WHERE name_key %% k.key OR (
+                    length(k.key) >= 2
+                    AND name_key LIKE '%%' || replace(replace(replace(k.key, '\', '\\'), '%%', '\%%'), '_', '\_') || '%%'
+                )
+                ORDER BY similarity(name_key, k.key) DESC, id
+                LIMIT %(limit)s
             ) AS found
-            ORDER BY similarity(name_key, %(key)s) DESC, id
-            LIMIT %(limit)s
             """,
-            {"key": key, "like": like, "limit": DUPLICATE_CANDIDATES},
+            {"keys": keys, "parts": sorted(set().union(*parts.values())), "limit": DUPLICATE_CANDIDATES},
         )
-        return [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+        if connection.in_atomic_block:  # else the statement was its own transaction
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+    contained: dict[str, list[int]] = {}
+    names: dict[int, str] = {}
+    for key, pk, name, name_key in rows:
+        names[pk] = name
+        if key is None:
+            contained.setdefault(name_key, []).append(pk)
+    offered = {key: sorted(pk for part in parts[key] for pk in contained.get(part, ())) for key in keys}
+    for key, pk, _name, _name_key in rows:
+        if key is not None and pk not in offered[key]:
+            offered[key].append(pk)
+    return {key: ids[:DUPLICATE_CANDIDATES] for key, ids in offered.items()}, names
 
 
 def merchant_duplicates(*, name: str, phone: str = "", exclude_pk: int | None = None) -> list[Merchant]:
@@ -212,7 +240,7 @@ def merchant_duplicates_for(
 
     The one place duplicates are decided: the merchant form and the Excel import both
     come here. On PostgreSQL a pg_trgm index on the kept `name_key` offers the candidate
-    names (one query per distinct name); on SQLite every name is read (a fixed number of
+    names (one query for all of them); on SQLite every name is read (a fixed number of
     queries)."""
     keys = []
     for name, phone in entries:
@@ -226,11 +254,10 @@ def merchant_duplicates_for(
         candidates = candidates.exclude(pk=exclude_pk)
     found: list[tuple[set[int], set[int]]] = []
     if connection.vendor == "postgresql":
-        # The trigram index offers a few names per entry (one query each); the Python
+        # The trigram index offers a few names per entry (one query for all); the Python
         # check below decides, as on SQLite.
-        offered = {key: _similar_name_ids(key) for key in {_name_key(name) for name, _phone in keys} if key}
-        names = dict(candidates.filter(pk__in={pk for ids in offered.values() for pk in ids}).values_list("pk", "name"))
-        rows = [(pk, _name_key(other)) for pk, other in names.items()]
+        offered, names = _similar_names([_name_key(name) for name, _phone in keys])
+        rows = [(pk, _name_key(other)) for pk, other in names.items() if pk != exclude_pk]
     else:  # the quick start's few hundred rows: read the names
         offered = None
         rows = [(pk, _name_key(other)) for pk, other in candidates.values_list("pk", "name")]

@@ -18,7 +18,7 @@ from outreach.locking import StaleObjectError, bump_version, save_changed
 from outreach.messages import Lines, Message
 from outreach.models import Member, ReminderKind
 from outreach.phones import normalize_phone
-from outreach.reminders import in_department_language, overdue_round, remind, rule_for
+from outreach.reminders import Reminders, in_department_language, overdue_round, rule_for
 from outreach.services import notifications_resolve
 from outreach.uploads import thumbnail_of
 
@@ -443,7 +443,7 @@ def followup_reminders_send(*, today: date | None = None) -> int:
     """Tell owners of follow-ups due (today, or within the rule's days) and overdue (again
     every few days, not every day). Each round has its own key: a second run tells nobody."""
     today = today or timezone.localdate()
-    told = 0
+    batch = Reminders()
     due_rule = rule_for(ReminderKind.FOLLOWUP_DUE)
     open_followups = FollowUp.objects.open().select_related("merchant", "owner__user")
     for followup in open_followups.filter(due_on__gte=today, due_on__lte=today + timedelta(days=due_rule.days)):
@@ -453,7 +453,7 @@ def followup_reminders_send(*, today: date | None = None) -> int:
             else gettext_noop("跟进事项即将到期：%(merchant)s"),
             {"merchant": followup.merchant.name},
         )
-        told += remind(
+        batch.add(
             due_rule,
             responsible=[followup.owner],
             key=f"followup-due:{followup.pk}:{followup.due_on.isoformat()}",
@@ -466,7 +466,7 @@ def followup_reminders_send(*, today: date | None = None) -> int:
     for followup in open_followups.filter(due_on__lt=today):
         late = (today - followup.due_on).days
         n = overdue_round(due_on=followup.due_on, today=today, repeat_days=overdue_rule.repeat_days)
-        told += remind(
+        batch.add(
             overdue_rule,
             responsible=[followup.owner],
             key=f"followup-overdue:{followup.pk}:{followup.due_on.isoformat()}:{n}",
@@ -477,4 +477,4 @@ def followup_reminders_send(*, today: date | None = None) -> int:
             body=_followup_body(followup),
             url=followup.get_absolute_url(),
         )
-    return told
+    return batch.send()

@@ -35,7 +35,7 @@ from ..models import (
     TrainingAttendance,
     TrainingSession,
 )
-from ..reminders import in_department_language, remind, rule_for
+from ..reminders import Reminders, in_department_language, rule_for
 from ..roles import Role
 from ..services import member_create, member_set_role, notifications_resolve, notify
 
@@ -432,12 +432,12 @@ def assignment_reminders_send(*, today: date | None = None) -> int:
     """An assignment due within the rule's days: the officers who have not submitted hear it."""
     today = today or timezone.localdate()
     rule = rule_for(ReminderKind.ASSIGNMENT_DUE)
-    told = 0
+    batch = Reminders()
     officers = list(Member.objects.active().with_role(Role.OFFICER).select_related("user"))
     assignments = Assignment.objects.filter(due_date__gte=today, due_date__lte=today + timedelta(days=rule.days))
     for assignment in assignments.prefetch_related("submissions"):
         submitted = {submission.member_id for submission in assignment.submissions.all()}
-        told += remind(
+        batch.add(
             rule,
             responsible=[member for member in officers if member.pk not in submitted],
             key=f"assignment-due:{assignment.pk}:{assignment.due_date.isoformat()}",
@@ -452,7 +452,7 @@ def assignment_reminders_send(*, today: date | None = None) -> int:
             ),
             url=assignment.get_absolute_url(),
         )
-    return told
+    return batch.send()
 
 
 def _gathering_body(day: date, place: str, speaker: str = "") -> Lines:
@@ -471,13 +471,13 @@ def gathering_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     rule = rule_for(ReminderKind.GATHERING)
     day = today + timedelta(days=rule.days)
-    told = 0
+    batch = Reminders()
     officers = list(Member.objects.active().with_role(Role.OFFICER).select_related("user"))
     everyone = list(
         Member.objects.active().with_role(Role.OFFICER, Role.VICE_MINISTER, Role.MINISTER).select_related("user")
     )
     for session in TrainingSession.objects.filter(date=day):
-        told += remind(
+        batch.add(
             rule,
             responsible=officers,
             key=f"training:{session.pk}:{session.date.isoformat()}",
@@ -490,7 +490,7 @@ def gathering_reminders_send(*, today: date | None = None) -> int:
             url=session.get_absolute_url(),
         )
     for meeting in Meeting.objects.filter(date=day):
-        told += remind(
+        batch.add(
             rule,
             responsible=everyone,
             key=f"meeting:{meeting.pk}:{meeting.date.isoformat()}",
@@ -510,9 +510,9 @@ def gathering_reminders_send(*, today: date | None = None) -> int:
     past += [
         f"meeting:{pk}" for pk in Meeting.objects.filter(date__gte=recent, date__lt=today).values_list("pk", flat=True)
     ]
-    for topic in past:
-        notifications_resolve(topic=topic)
-    return told
+    if past:
+        notifications_resolve(topic=past)
+    return batch.send()
 
 
 @transaction.atomic

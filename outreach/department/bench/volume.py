@@ -9,12 +9,16 @@ most shares, w.event the most proposals and contracts, w.officer the most follow
 pages are the busiest ones. Bulk inserts, a fixed random seed: the same data every run.
 """
 
+import io
+import json
 import random
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from events.models import Contract, ContractStatus, Event, EventKind, EventStatus, Payment, Proposal
@@ -44,6 +48,52 @@ STREETS = ["珞喻路", "鲁磨路", "光谷大道", "雄楚大道", "民族大�
 DISTRICTS = ["洪山区", "东湖高新区", "武昌区", "江夏区"]
 LESSONS = ["先约店长，不要在客流高峰时去。", "带上往年的执行报告，商家更愿意听。", "", "", ""]
 BATCH = 5000
+
+
+def _text(value) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, FieldFile):
+        value = value.name or ""
+    else:
+        value = str(value)
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _insert(model, objs, *, batch_size: int = BATCH) -> list:
+    """bulk_create(objs), its primary keys set; on PostgreSQL by COPY, several times faster:
+    bulk_create spends most of a seed compiling its INSERTs. The same values: each field's
+    pre_save (auto_now stamps) as bulk_create would, the ids from the table's sequence."""
+    objs = list(objs)
+    if connection.vendor != "postgresql" or not objs:
+        return model.objects.bulk_create(objs, batch_size=batch_size)
+    opts = model._meta
+    fields = opts.concrete_fields
+    stamped = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        lines = []
+        for obj in objs:
+            values = [f.pre_save(obj, True) if f.attname in stamped else getattr(obj, f.attname) for f in fields]
+            lines.append("\t".join(map(_text, values)))
+            obj._state.adding, obj._state.db = False, "default"
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        for start in range(0, len(lines), batch_size * 4):
+            buffer = io.StringIO("\n".join(lines[start : start + batch_size * 4]) + "\n")
+            cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN", buffer)
+    return objs
 
 
 def _n(base: int, scale: float, least: int = 1) -> int:
@@ -89,7 +139,8 @@ def grow(
 
     # Merchants: 20,000; the world's merchant is the busiest.
     industries = list(Industry.objects.all())
-    merchants = Merchant.objects.bulk_create(
+    merchants = _insert(
+        Merchant,
         (
             Merchant(
                 name=f"{rng.choice(BRANDS)}{rng.choice(STREETS)}{rng.choice(KINDS)}{i}",
@@ -110,7 +161,8 @@ def grow(
 
     # Visits: 200,000 over ten years, hundreds for a few merchants.
     visit_merchants = [w.merchant] * hot + _skewed(rng, merchants, max(_n(200000, scale), hot) - hot)
-    visits = Visit.objects.bulk_create(
+    visits = _insert(
+        Visit,
         (
             Visit(
                 merchant=merchant,
@@ -123,12 +175,14 @@ def grow(
         ),
         batch_size=BATCH,
     )
-    Visit.members.through.objects.bulk_create(
+    _insert(
+        Visit.members.through,
         (Visit.members.through(visit_id=visit.pk, member_id=rng.choice(people).pk) for visit in visits),
         batch_size=BATCH,
     )
     # Follow-ups: one per ten visits, nine in ten done; the officer has `hot` open ones.
-    followups = FollowUp.objects.bulk_create(
+    followups = _insert(
+        FollowUp,
         (
             FollowUp(
                 merchant=visit.merchant,
@@ -142,16 +196,20 @@ def grow(
         ),
         batch_size=BATCH,
     )
-    FollowUp.objects.bulk_create(
-        FollowUp(
-            merchant=rng.choice(ranked),
-            description="送方案书",
-            due_on=today + timedelta(days=rng.randint(-30, 30)),
-            owner=w.officer,
-        )
-        for _ in range(hot)
+    _insert(
+        FollowUp,
+        [
+            FollowUp(
+                merchant=rng.choice(ranked),
+                description="送方案书",
+                due_on=today + timedelta(days=rng.randint(-30, 30)),
+                owner=w.officer,
+            )
+            for _ in range(hot)
+        ],
     )
-    changes = StageChange.objects.bulk_create(
+    changes = _insert(
+        StageChange,
         (
             StageChange(
                 merchant=merchant,
@@ -166,7 +224,8 @@ def grow(
     )
 
     # Events: 2,000 with proposals, contracts and payments.
-    events = Event.objects.bulk_create(
+    events = _insert(
+        Event,
         (
             Event(
                 title=f"{rng.choice(['校排球赛', '互联网知识竞赛', '非唱不可K歌比赛', '迎新晚会'])}{i}",
@@ -182,14 +241,16 @@ def grow(
         batch_size=BATCH,
     )
     event_of = [w.event] * hot + _skewed(rng, events, _n(4000, scale))
-    proposals = Proposal.objects.bulk_create(
+    proposals = _insert(
+        Proposal,
         (
             Proposal(event=event, merchant=rng.choice(ranked), title="赞助方案书", created_by=rng.choice(people))
             for event in event_of
         ),
         batch_size=BATCH,
     )
-    contracts = Contract.objects.bulk_create(
+    contracts = _insert(
+        Contract,
         (
             Contract(
                 number=f"B{seed}-{i:07d}",
@@ -204,7 +265,8 @@ def grow(
         ),
         batch_size=BATCH,
     )
-    payments = Payment.objects.bulk_create(
+    payments = _insert(
+        Payment,
         (
             Payment(
                 contract=contract,
@@ -220,7 +282,8 @@ def grow(
 
     # Postings: 1,000 with 100,000 applications, a few with over a thousand.
     employers = [m for m in merchants if m.vetting_status == VettingStatus.VERIFIED] or merchants
-    postings = Posting.objects.bulk_create(
+    postings = _insert(
+        Posting,
         (
             Posting(
                 merchant=rng.choice(employers),
@@ -241,7 +304,8 @@ def grow(
         batch_size=BATCH,
     )
     posting_of = [w.posting] * max(hot, _n(1629, scale)) + _skewed(rng, postings, _n(100000, scale))
-    applications = Application.objects.bulk_create(
+    applications = _insert(
+        Application,
         (
             Application(
                 posting=posting,
@@ -261,14 +325,16 @@ def grow(
     )
 
     # Meetings (weekly in term) and training with shares; the world's meeting has the most.
-    meetings = Meeting.objects.bulk_create(
-        Meeting(title=f"例会{i}", date=today - timedelta(days=7 * i + 1)) for i in range(_n(300, scale, 10))
+    meetings = _insert(
+        Meeting, [Meeting(title=f"例会{i}", date=today - timedelta(days=7 * i + 1)) for i in range(_n(300, scale, 10))]
     )
-    TrainingSession.objects.bulk_create(
-        TrainingSession(title=f"培训{i}", date=today - timedelta(days=30 * i + 2)) for i in range(_n(100, scale, 5))
+    _insert(
+        TrainingSession,
+        [TrainingSession(title=f"培训{i}", date=today - timedelta(days=30 * i + 2)) for i in range(_n(100, scale, 5))],
     )
     share_meetings = [w.meeting] * hot + _skewed(rng, meetings, _n(3000, scale))
-    shares = ExperienceShare.objects.bulk_create(
+    shares = _insert(
+        ExperienceShare,
         (
             ExperienceShare(
                 meeting=meeting,

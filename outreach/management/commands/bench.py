@@ -10,6 +10,7 @@ the reminder scans and a 10,000-row import (rolled back). Writes bench/results.j
 prints a table. Meant for PostgreSQL (DATABASE_URL=.../outreach_bench).
 """
 
+import contextlib
 import http.client
 import io
 import json
@@ -25,13 +26,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results.json"
+LOAD_LOG = Path(settings.BASE_DIR) / "bench" / "gunicorn.log"
 TARGET_MS, TARGET_DASHBOARD_MS, TARGET_PDF_MS, TARGET_KB = 100, 150, 500, 300
 
 
@@ -42,6 +43,56 @@ class Rollback(Exception):
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _size(response) -> int:
+    """The body's bytes; a file download (FileResponse) streams its body."""
+    if not response.streaming:
+        return len(response.content)
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    # Not response.close(): it sends request_finished, which closes the database connection.
+    if getattr(response, "file_to_stream", None) is not None:
+        response.file_to_stream.close()
+    return size
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+
+def _first_error(path: Path) -> str:
+    """The first line of the server's log that is a warning or worse (a traceback's head)."""
+    if not path.exists():
+        return ""
+    for line in path.read_text(errors="replace").splitlines():
+        if any(word in line for word in (" WARNING ", " ERROR ", " CRITICAL ", "Traceback", "[ERROR]")):
+            return line
+    return ""
+
+
+class CountQueries:
+    """Counts and times every query on the connection. Not CaptureQueriesContext: it reads
+    connection.queries, which keeps the last 9,000 only, so past that every count reads 0."""
+
+    def __init__(self):
+        self.count, self.seconds = 0, 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.count += 1
+
+    @contextlib.contextmanager
+    def on(self, connection_):
+        with connection_.execute_wrapper(self):
+            yield self
+
+
+def count_queries(connection_=connection):
+    return CountQueries().on(connection_)
 
 
 class Command(BaseCommand):
@@ -97,12 +148,12 @@ class Command(BaseCommand):
         if cold:
             cache.clear()
         for _ in range(repeat):
-            with CaptureQueriesContext(connection) as captured:
+            with count_queries() as captured:
                 start = time.perf_counter()
                 response = client.get(url, secure=True)
                 timings.append((time.perf_counter() - start) * 1000)
-            queries = len(captured)
-            sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+            queries = captured.count
+            sql.append(captured.seconds * 1000)
         return response, timings, queries, sql
 
     def _pages(self, w, repeat, only) -> list[dict]:
@@ -133,7 +184,7 @@ class Command(BaseCommand):
                 "p95_ms": round(_p95(timings), 1),
                 "queries": queries,
                 "sql_ms": round(statistics.median(sql), 1),
-                "kb": round(len(response.content) / 1024, 1),
+                "kb": round(_size(response) / 1024, 1),
                 "rows": rows_in(response),
             }
             if cold:
@@ -165,6 +216,28 @@ class Command(BaseCommand):
 
     # --- requests/s under gunicorn
 
+    def _collectstatic(self, env) -> None:
+        """Production settings serve the collected, hashed static files; collecting (and
+        compressing) them takes minutes, so it is done again only when a source file is newer."""
+        from django.contrib.staticfiles.finders import get_finders
+
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        if manifest.exists():
+            collected = manifest.stat().st_mtime
+            newest = max(
+                (storage.path(path) for finder in get_finders() for path, storage in finder.list([])),
+                key=lambda path: os.stat(path).st_mtime,
+                default=None,
+            )
+            if newest is None or os.stat(newest).st_mtime <= collected:
+                return
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+        )
+
     def _load(self, w, *, requests: int = 600, seconds: float = 20.0, concurrency: int = 4) -> dict:
         from django.contrib.sessions.backends.db import SessionStore
 
@@ -174,27 +247,35 @@ class Command(BaseCommand):
         env = {
             **os.environ,
             "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + "x" * 50,
+            # The key this process signs the forged session with: with any other, gunicorn reads
+            # the cookie as "Session data corrupted" and every page answers 302 to the login.
+            "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
+            "LOG_LEVEL": "WARNING",
         }
-        # Production settings serve the collected, hashed static files.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-        )
+        self._collectstatic(env)
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        server = subprocess.Popen(
-            [str(gunicorn), "outreach.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        LOAD_LOG.parent.mkdir(exist_ok=True)
+        with LOAD_LOG.open("wb") as log:
+            server = subprocess.Popen(
+                [
+                    str(gunicorn),
+                    "outreach.wsgi",
+                    "--workers",
+                    "2",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         try:
             session = SessionStore()
             session["_auth_user_id"] = str(w.minister.user.pk)
@@ -202,12 +283,14 @@ class Command(BaseCommand):
             session["_auth_user_hash"] = w.minister.user.get_session_auth_hash()
             session.create()
             headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}", "Host": "127.0.0.1"}
-            deadline = time.time() + 30
-            while time.time() < deadline:
+            deadline = time.time() + 60
+            while True:
                 try:
-                    self._get(port, "/healthz", headers)
+                    self._get(port, reverse("healthz"), headers)
                     break
                 except OSError:
+                    if server.poll() is not None or time.time() > deadline:
+                        raise CommandError(f"gunicorn did not start: {_tail(LOAD_LOG)}") from None
                     time.sleep(0.3)
             results = {}
             for label, url in [
@@ -217,10 +300,15 @@ class Command(BaseCommand):
             ]:
                 results[label] = self._drive(port, url, headers, requests, seconds, concurrency)
                 self.stdout.write(f"  load {label}: {results[label]}")
-            return results
         finally:
             server.terminate()
             server.wait(timeout=30)
+        if any(result["errors"] for result in results.values()):
+            # Loud: what the server said, next to the numbers.
+            results["log"] = str(LOAD_LOG.relative_to(settings.BASE_DIR))
+            results["log_first_error"] = _first_error(LOAD_LOG)
+            results["log_tail"] = _tail(LOAD_LOG)
+        return results
 
     def _get(self, port, url, headers) -> int:
         connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -233,9 +321,11 @@ class Command(BaseCommand):
             connection_.close()
 
     def _drive(self, port, url, headers, requests, seconds, concurrency) -> dict:
-        """`concurrency` clients on keep-alive connections, until `requests` or `seconds`."""
+        """`concurrency` clients on keep-alive connections, until `requests` or `seconds`.
+        Anything but a 200 is an error; the status codes seen are counted."""
         lock = threading.Lock()
         counts = {"sent": 0, "ok": 0, "errors": 0}
+        statuses: dict[str, int] = {}
         stop_at = time.time() + seconds
 
         def worker():
@@ -249,13 +339,16 @@ class Command(BaseCommand):
                     connection_.request("GET", url, headers=headers)
                     response = connection_.getresponse()
                     response.read()
-                    good = response.status == 200
-                except (OSError, http.client.HTTPException):
-                    good = False
+                    status = str(response.status)
+                    if response.status in (301, 302):
+                        status += " " + (response.getheader("Location") or "")
+                except (OSError, http.client.HTTPException) as exc:
+                    status = type(exc).__name__
                     connection_.close()
                     connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 with lock:
-                    counts["ok" if good else "errors"] += 1
+                    counts["ok" if status == "200" else "errors"] += 1
+                    statuses[status] = statuses.get(status, 0) + 1
             connection_.close()
 
         self._get(port, url, headers)  # warm the workers' caches and connections
@@ -266,7 +359,14 @@ class Command(BaseCommand):
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-        return {"requests": counts["sent"], "errors": counts["errors"], "per_second": round(counts["ok"] / elapsed, 1)}
+        result = {
+            "requests": counts["sent"],
+            "errors": counts["errors"],
+            "per_second": round(counts["ok"] / elapsed, 1),
+        }
+        if counts["errors"]:
+            result["statuses"] = statuses
+        return result
 
     # --- reminder scans and the import, rolled back
 
@@ -292,11 +392,11 @@ class Command(BaseCommand):
             try:
                 with transaction.atomic():
                     start = time.perf_counter()
-                    with CaptureQueriesContext(connection) as captured:
+                    with count_queries() as captured:
                         sent = scan()
                     timings[label] = {
                         "ms": round((time.perf_counter() - start) * 1000, 1),
-                        "queries": len(captured),
+                        "queries": captured.count,
                         "sent": sent,
                     }
                     raise Rollback
@@ -364,9 +464,14 @@ class Command(BaseCommand):
             f" admin changelist {m['admin_median_ms']} ms: ratio {m['ratio_to_admin']}"
         )
         for label, load in results.get("load", {}).items():
+            if not isinstance(load, dict):
+                continue
             out(
                 f"gunicorn 2 workers, {label}: {load['per_second']} requests/s, {load['errors']} errors of {load['requests']}"
+                + (f" {load['statuses']}" if load.get("statuses") else "")
             )
+        if results.get("load", {}).get("log_first_error"):
+            out(f"gunicorn's first error ({results['load']['log']}): {results['load']['log_first_error']}")
         for label, scan in results["reminders"].items():
             out(f"reminder scan {label}: {scan['ms']} ms, {scan['queries']} queries")
         if "import" in results:
