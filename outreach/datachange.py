@@ -22,7 +22,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 logger = logging.getLogger(__name__)
 
 KEY = "record:generation"
-APPS = {"sponsors", "events", "jobs", "outreach", "auth"}
+APPS = {"sponsors", "events", "jobs", "outreach", "auth", "alliance"}
 # Rows that are not the record: written all day, read by no figure.
 IGNORED = {"outreach.notification", "outreach.chatmessage", "outreach.reminderlog"}
 

@@ -134,7 +134,20 @@ class Match:
         return entry_text(self.entry)
 
 
+# The alliance page's matches read every merchant: kept under the record's generation.
+MATCHES_SECONDS = 300
+
+
 def all_matches() -> list[Match]:
+    """Every active entry against every merchant, kept until the record changes (an entry
+    received or retracted, a merchant saved) or for MATCHES_SECONDS."""
+    from outreach.datachange import remember
+
+    matches, _cached = remember("alliance:matches", _all_matches, MATCHES_SECONDS)
+    return matches
+
+
+def _all_matches() -> list[Match]:
     """Every active entry against every merchant: two queries, joined here."""
     entries = list(
         ReceivedEntry.objects.filter(retracted=False, peer__is_active=True)

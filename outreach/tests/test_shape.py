@@ -43,7 +43,7 @@ CAPPED = {
         CHROME + 2 * PROBLEM_LIST_LIMIT + 120 + 60,
         "problem lists cut at 20 each; the semester's sessions, meetings and employers",
     ),
-    "sponsors:board": (CHROME + len(BOARD_STAGES) * BOARD_COLUMN_LIMIT * 3, "up to 40 cards a column"),
+    "sponsors:board": (CHROME + len(BOARD_STAGES) * BOARD_COLUMN_LIMIT * 3, "up to 20 cards a column"),
     "sponsors:merchant-detail": (
         CHROME + TIMELINE_STEP + 1 + 2 * SECTION_PAGE,
         "30 timeline entries, 10 open follow-ups and 10 contacts a page",
