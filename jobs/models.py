@@ -261,6 +261,8 @@ class Application(Versioned, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["posting", "student_number"], name="application_once_per_student")
         ]
+        # The applications list, newest first: a page read from the index, not a sort of every row.
+        indexes = [models.Index(fields=["created_at", "id"], name="application_created")]
 
     def __str__(self) -> str:
         return f"{self.name}({self.student_number})"
