@@ -105,9 +105,11 @@ def merchants_suggested_for(member: Member, limit: int = 8) -> list[Merchant]:
         .order_by("-last")
         .values("merchant_id")[:limit]
     )
+    owned = Merchant.objects.filter(owner=member).exclude(stage=Stage.LOST).order_by("name", "pk").values("pk")[:limit]
     return list(
-        # One set of ids (theirs, and those they visited last), not an OR that reads every merchant.
-        Merchant.objects.filter(pk__in=Merchant.objects.filter(owner=member).values("pk").union(last_visited))
+        # At most 2 × limit candidates: the ones they visited last and the first of theirs not
+        # lost (those come after every visited one), not an OR that reads every merchant.
+        Merchant.objects.filter(pk__in=owned.union(last_visited))
         .annotate(my_last_visit=Subquery(my_last_visit))
         .exclude(stage=Stage.LOST, my_last_visit__isnull=True)
         .select_related("industry")

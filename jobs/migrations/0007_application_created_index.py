@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0006_english_names'),
-        ('outreach', '0012_member_language'),
+        ("jobs", "0006_english_names"),
+        ("outreach", "0012_member_language"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['created_at', 'id'], name='application_created'),
+            model_name="application",
+            index=models.Index(fields=["created_at", "id"], name="application_created"),
         ),
     ]
