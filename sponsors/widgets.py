@@ -48,10 +48,7 @@ class SearchPicker(forms.Widget):
         chosen = self.chosen(value)
         field = getattr(getattr(self, "choices", None), "field", None)
         label = (field.label_from_instance(chosen) if field else str(chosen)) if chosen else ""
-        url = reverse(self.url_name)
-        if self.params:
-            url = f"{url}?{urlencode(self.params)}"
-        css = " ".join(part for part in ["form-control", attrs.pop("class", "").replace("form-select", "")] if part)
+        search_box = self.search_box(field_id, attrs)
         return format_html(
             '<div class="search-picker" data-picker>'
             '<input type="hidden" name="{name}" value="{value}" id="{id}_value" data-picker-value>'
@@ -59,12 +56,7 @@ class SearchPicker(forms.Widget):
             " data-picker-chosen>"
             '<strong class="text-break" data-picker-label>{label}</strong>'
             '<button type="button" class="btn btn-sm btn-link" data-picker-clear>{change}</button></div>'
-            '<div class="{search_hidden}" data-picker-search>'
-            '<input type="search" id="{id}" class="{css}" autocomplete="off" placeholder="{placeholder}"'
-            ' aria-controls="{id}_results" hx-get="{url}" hx-params="q" name="q" form="{id}_detached"'
-            ' hx-trigger="input changed delay:250ms, search" hx-target="#{id}_results" hx-sync="this:replace">'
-            '<div id="{id}_results" class="list-group mt-1" aria-live="polite" data-picker-results></div>'
-            "</div></div>",
+            '<div class="{search_hidden}" data-picker-search>{search_box}</div></div>',
             name=name,
             value=chosen.pk if chosen else "",
             id=field_id,
@@ -72,6 +64,22 @@ class SearchPicker(forms.Widget):
             label=label,
             change=_("换一个"),
             search_hidden="d-none" if chosen else "",
+            search_box=search_box,
+        )
+
+    def search_box(self, field_id: str, attrs: dict) -> str:
+        """The search input asking the endpoint as one types, and the box its results go in.
+        It belongs to no form (`form=` a detached id), so its `q` is never submitted."""
+        url = reverse(self.url_name)
+        if self.params:
+            url = f"{url}?{urlencode(self.params)}"
+        css = " ".join(part for part in ["form-control", attrs.pop("class", "").replace("form-select", "")] if part)
+        return format_html(
+            '<input type="search" id="{id}" class="{css}" autocomplete="off" placeholder="{placeholder}"'
+            ' aria-controls="{id}_results" hx-get="{url}" hx-params="q" name="q" form="{id}_detached"'
+            ' hx-trigger="input changed delay:250ms, search" hx-target="#{id}_results" hx-sync="this:replace">'
+            '<div id="{id}_results" class="list-group mt-1" aria-live="polite" data-picker-results></div>',
+            id=field_id,
             css=css,
             placeholder=self.placeholder,
             url=url,
@@ -122,30 +130,18 @@ class SearchPickerMultiple(SearchPicker):
                     "name": name,
                     "pk": row.pk,
                     "label": field.label_from_instance(row) if field else str(row),
-                    "remove": _("移除") + " " + str(row),
+                    "remove": _("移除 %(name)s") % {"name": row},
                 }
                 for row in self.chosen_rows(value)
             ),
         )
-        url = reverse(self.url_name)
-        if self.params:
-            url = f"{url}?{urlencode(self.params)}"
-        css = " ".join(part for part in ["form-control", attrs.pop("class", "").replace("form-select", "")] if part)
         return format_html(
             '<div class="search-picker" data-picker-multiple data-name="{name}" data-remove-label="{remove}">'
-            '<div class="d-flex flex-wrap gap-1 mb-1" data-picker-chips>{chips}</div>'
-            '<input type="search" id="{id}" class="{css}" autocomplete="off" placeholder="{placeholder}"'
-            ' aria-controls="{id}_results" hx-get="{url}" hx-params="q" name="q" form="{id}_detached"'
-            ' hx-trigger="input changed delay:250ms, search" hx-target="#{id}_results" hx-sync="this:replace">'
-            '<div id="{id}_results" class="list-group mt-1" aria-live="polite" data-picker-results></div>'
-            "</div>",
+            '<div class="d-flex flex-wrap gap-1 mb-1" data-picker-chips>{chips}</div>{search_box}</div>',
             name=name,
             remove=_("移除"),
             chips=chips,
-            id=field_id,
-            css=css,
-            placeholder=self.placeholder,
-            url=url,
+            search_box=self.search_box(field_id, attrs),
         )
 
     def value_from_datadict(self, data, files, name):
