@@ -25,6 +25,15 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 375, "height": 812}
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached: what one test's pages cached (the record's
+    figures, a filter form's fragment) never answers another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def require(available: bool, reason: str) -> None:
     """Skip a test whose server or tool is missing, or fail it under REQUIRE_SERVICES=1 (CI)."""
     if available:

@@ -69,6 +69,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
 ]
 THIRD_PARTY_APPS = [
     "crispy_forms",
@@ -124,6 +125,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates, so templates/django/forms/ can replace one of
+# Django's (the <select>, whose options are written in Python: outreach_tags.select_options).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database: PostgreSQL in production, a SQLite file for the quick start.
 VAR_DIR.mkdir(exist_ok=True)
