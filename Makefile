@@ -51,11 +51,13 @@ test: setup
 
 ## --- the benchmark (README, "Performance"): PostgreSQL, a database of its own, seeded once
 
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/outreach_bench
 SCALE ?= 1
+# A database per scale: outreach_bench for scale 1, outreach_bench_x10 for SCALE=10.
+BENCH_DB ?= $(if $(filter 1,$(SCALE)),outreach_bench,outreach_bench_x$(SCALE))
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
 
 bench: venv
-	@createdb -h 127.0.0.1 -U postgres outreach_bench 2>/dev/null || true
+	@createdb -h 127.0.0.1 -U postgres $(BENCH_DB) 2>/dev/null || true
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=1 $(PY) manage.py bench --scale $(SCALE) $(BENCH_ARGS)
 

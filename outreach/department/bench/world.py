@@ -12,6 +12,11 @@ from django.db import connection, models
 WORLD_FILE = Path(settings.BASE_DIR) / "bench" / "world.json"
 
 
+def world_file() -> Path:
+    """bench/world-<database>.json: each bench database (one per scale) remembers its own."""
+    return WORLD_FILE.with_name(f"world-{connection.settings_dict['NAME']}.json")
+
+
 def _dump(value):
     if isinstance(value, models.Model):
         return {"model": value._meta.label, "pk": value.pk}
@@ -29,21 +34,21 @@ def _load(value):
 
 
 def save_world(w: SimpleNamespace, *, scale: float, counts: dict) -> None:
-    WORLD_FILE.parent.mkdir(exist_ok=True)
+    world_file().parent.mkdir(exist_ok=True)
     data = {
         "database": connection.settings_dict["NAME"],
         "scale": scale,
         "counts": counts,
         "world": {key: _dump(value) for key, value in vars(w).items()},
     }
-    WORLD_FILE.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+    world_file().write_text(json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def load_world() -> tuple[SimpleNamespace, dict] | None:
     """The saved world and its facts, or None when it is not this database's (or is gone)."""
-    if not WORLD_FILE.exists():
+    if not world_file().exists():
         return None
-    data = json.loads(WORLD_FILE.read_text())
+    data = json.loads(world_file().read_text())
     if data.get("database") != connection.settings_dict["NAME"]:
         return None
     try:

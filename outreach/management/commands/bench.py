@@ -2,7 +2,7 @@
 
     manage.py bench [--scale 1] [--repeat 7] [--no-load] [--no-import]
 
-Seeds the database with `seed_bench` the first time (bench/world.json remembers it) and reuses
+Seeds the database with `seed_bench` the first time (bench/world-<database>.json remembers it) and reuses
 it afterwards. Measures, as the role that uses each page: median and p95 server time, SQL
 queries and response size; the merchant list beside Django admin's changelist and beside its
 own SQL; requests/s under gunicorn (2 workers, loopback, a bounded client) with the errors;
@@ -34,6 +34,7 @@ from django.urls import reverse
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results.json"
 LOAD_LOG = Path(settings.BASE_DIR) / "bench" / "gunicorn.log"
 TARGET_MS, TARGET_DASHBOARD_MS, TARGET_PDF_MS, TARGET_KB = 100, 150, 500, 300
+TARGET_GROWTH = 2  # at --scale 10, no median more than twice its scale-1 value
 
 
 class Rollback(Exception):
@@ -111,7 +112,10 @@ class Command(BaseCommand):
         loaded = load_world()
         if loaded is None or loaded[1]["scale"] != scale:
             if loaded is not None:
-                self.stderr.write(f"bench/world.json is for scale {loaded[1]['scale']}; seed a fresh database.")
+                self.stderr.write(
+                    f"{connection.settings_dict['NAME']} holds scale {loaded[1]['scale']}; seed scale {scale:g}"
+                    " into a database of its own (make bench SCALE=… does)."
+                )
                 return
             self.stdout.write(f"Seeding scale {scale} (once; reused by the next runs)…")
             call_command("seed_bench", scale=scale, stdout=self.stdout)
@@ -126,10 +130,13 @@ class Command(BaseCommand):
         results["reminders"] = self._reminders()
         if not no_import:
             results["import"] = self._import(w)
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        written = RESULTS if scale == 1 else RESULTS.with_name(f"results-scale{scale:g}.json")
+        if scale != 1 and RESULTS.exists():
+            _compare(results, json.loads(RESULTS.read_text()))
+        written.parent.mkdir(exist_ok=True)
+        written.write_text(json.dumps(results, ensure_ascii=False, indent=1))
         self._print(results)
-        self.stdout.write(f"Written {RESULTS.relative_to(settings.BASE_DIR)}")
+        self.stdout.write(f"Written {written.relative_to(settings.BASE_DIR)}")
 
     # --- every page
 
@@ -255,6 +262,9 @@ class Command(BaseCommand):
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
             "LOG_LEVEL": "WARNING",
+            # One cache for both workers, as in production (README, CACHE_URL): the record's
+            # generation and what is kept under it are then the same whichever worker answers.
+            "CACHE_URL": os.environ.get("CACHE_URL", "rediscache://127.0.0.1:6379/9"),
         }
         self._collectstatic(env)
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -452,12 +462,20 @@ class Command(BaseCommand):
         for row in results["pages"]:
             mark = "ok" if row["ok"] else "MISS"
             extra = f" (cold {row['cold_ms']} ms)" if "cold_ms" in row else ""
+            if "vs_scale_1" in row:
+                extra += f" ×{row['vs_scale_1']} scale 1" + (" MISS" if row["vs_scale_1"] > TARGET_GROWTH else "")
             out(
                 f"{row['url'][:58]:<58} {row['as']:<13} {row['median_ms']:>8.1f} {row['p95_ms']:>8.1f} "
                 f"{row['queries']:>4} {row['kb']:>7.1f}  {mark}{extra}"
             )
         missed = [row for row in results["pages"] if not row["ok"]]
         out(f"{len(results['pages'])} pages, {len(missed)} miss their target")
+        if "scale_1" in results:
+            grown = [row for row in results["pages"] if row.get("vs_scale_1", 0) > TARGET_GROWTH]
+            out(
+                f"beside scale 1 ({results['scale_1']['pages']} pages matched): {len(grown)} pages more than"
+                f" {TARGET_GROWTH:g}× their scale-1 median"
+            )
         m = results["merchant_list"]
         out(
             f"merchant list {m['median_ms']} ms ({m['queries']} queries, SQL {m['sql_ms']} ms, ×{m['ratio_to_sql']} its SQL);"
@@ -480,3 +498,26 @@ class Command(BaseCommand):
                 f"import {i['rows']:,} rows ({i['files']} files): read {i['read_ms']} ms, preview {i['plan_ms']} ms,"
                 f" write {i['import_ms']} ms, {i['counts']}"
             )
+
+
+def _page_keys(rows: list[dict]) -> list[tuple]:
+    """Each page as (name, who, n-th of that name): the page list is the same at every scale,
+    its URLs are not (the primary keys differ)."""
+    seen: dict[tuple, int] = {}
+    keys = []
+    for row in rows:
+        key = (row["name"], row["as"])
+        seen[key] = seen.get(key, 0) + 1
+        keys.append((*key, seen[key]))
+    return keys
+
+
+def _compare(results: dict, scale_1: dict) -> None:
+    """Each page's median beside its scale-1 median (the target: at most TARGET_GROWTH times)."""
+    before = dict(zip(_page_keys(scale_1.get("pages", [])), scale_1.get("pages", []), strict=True))
+    matched = 0
+    for key, row in zip(_page_keys(results["pages"]), results["pages"], strict=True):
+        if key in before and before[key]["median_ms"] > 0:
+            row["vs_scale_1"] = round(row["median_ms"] / before[key]["median_ms"], 2)
+            matched += 1
+    results["scale_1"] = {"pages": matched, "scale": scale_1.get("scale")}
