@@ -20,9 +20,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -155,17 +154,19 @@ def merchants_for_board(
         .annotate(total=Count("pk"))
         .values("total")
     )
-    ranked = (
-        merchants.select_related("owner", "industry")
-        .annotate(
-            open_followups=Coalesce(Subquery(open_followups, output_field=IntegerField()), Value(0)),
-            column_rank=Window(RowNumber(), partition_by=F("stage"), order_by=[F("updated_at").desc(), F("pk")]),
-        )
-        .filter(column_rank__lte=limit)
-        .order_by("stage", "column_rank")
+    # The first `limit` of each stage, read in order from the (stage, -updated_at, id) index:
+    # a window numbering each stage's merchants sorted every merchant of the department.
+    first, *others = [
+        merchants.filter(stage=stage).order_by("-updated_at", "pk").values("pk")[:limit] for stage in BOARD_STAGES
+    ]
+    cards = (
+        Merchant.objects.filter(pk__in=first.union(*others, all=True))
+        .select_related("owner", "industry")
+        .annotate(open_followups=Coalesce(Subquery(open_followups, output_field=IntegerField()), Value(0)))
+        .order_by("-updated_at", "pk")
     )
     columns: dict[str, tuple[list[Merchant], int]] = {stage: ([], totals.get(stage, 0)) for stage in BOARD_STAGES}
-    for merchant in ranked:
+    for merchant in cards:
         columns[merchant.stage][0].append(merchant)
     return columns
 
