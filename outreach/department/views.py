@@ -333,7 +333,7 @@ MEETING_SHARES_PAGE = 20
 
 
 def _meeting_context(request, meeting, **forms) -> dict:
-    shares = Paginator(queries.meeting_shares(meeting), MEETING_SHARES_PAGE).get_page(request.GET.get("page"))
+    shares = queries.meeting_shares_page(meeting, request.GET.get("page"), MEETING_SHARES_PAGE)
     others = request.GET.copy()
     others.pop("page", None)
     return {

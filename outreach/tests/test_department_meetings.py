@@ -115,3 +115,6 @@ def test_a_meeting_with_many_shares_shows_them_a_page_at_a_time(client_for, offi
     assert "page=2" in first.content.decode()
     second = client.get(meeting.get_absolute_url() + "?page=2")
     assert len(second.context["shares"]) == 5
+    # Oldest first, each share on one page only.
+    told = [share.topic for response in (first, second) for share in response.context["shares"]]
+    assert told == [share.topic for share in meeting.shares.order_by("created_at", "pk")]
