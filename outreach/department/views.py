@@ -326,6 +326,8 @@ def _share_form(request: HttpRequest, data=None) -> ExperienceShareForm:
             form.initial.update(
                 {"visit": visit.pk, "merchant": visit.merchant_id, "lesson": visit.lesson, "topic": visit.merchant.name}
             )
+            form.fields["visit"].widget.known = visit
+            form.fields["merchant"].widget.known = visit.merchant
     return form
 
 
