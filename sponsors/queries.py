@@ -116,9 +116,9 @@ def merchants_suggested_for(member: Member, limit: int = 8) -> list[Merchant]:
         .select_related("industry")
         .order_by(F("my_last_visit").desc(), "name", "pk")[:limit]
     )
-    # Visited or not: one they visited is listed twice, the copy without a date comes later
-    # and is dropped below. Among the first `limit` by name, at most as many as they visited
-    # are such copies, so what is left still fills the list after the visited ones.
+    # Theirs not lost, by name, visited or not: one they visited also comes from `last_visited`
+    # with its date and sorts first, and its copy without a date is dropped below. At most as
+    # many of these `limit` as they visited are such copies: the rest still fill the list.
     owned = (
         Merchant.objects.filter(owner=member)
         .exclude(stage=Stage.LOST)
