@@ -8,8 +8,20 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -95,26 +107,31 @@ def merchants_suggested_for(member: Member, limit: int = 8) -> list[Merchant]:
     """The visit form's picker before any typing: the merchants this member went to last,
     then the rest of those they own; one query. It starts from the member's own visits and
     merchants, so it reads a handful of rows whatever the size of the merchant table."""
-    my_last_visit = (
-        Visit.objects.filter(merchant=OuterRef("pk"), members=member).order_by("-visited_at").values("visited_at")[:1]
-    )
+    # Each merchant's last visit is read from the member's own visits, grouped, not looked
+    # up merchant by merchant: from the merchant's side, a busy merchant's last visit by this
+    # member is found by walking its ~900 visits by everyone (70 ms for 16 candidates).
     last_visited = (
-        Visit.objects.filter(members=member)
-        .values("merchant_id")
-        .annotate(last=Max("visited_at"))
-        .order_by("-last")
-        .values("merchant_id")[:limit]
-    )
-    owned = Merchant.objects.filter(owner=member).exclude(stage=Stage.LOST).order_by("name", "pk").values("pk")[:limit]
-    return list(
-        # At most 2 × limit candidates: the ones they visited last and the first of theirs not
-        # lost (those come after every visited one), not an OR that reads every merchant.
-        Merchant.objects.filter(pk__in=owned.union(last_visited))
-        .annotate(my_last_visit=Subquery(my_last_visit))
-        .exclude(stage=Stage.LOST, my_last_visit__isnull=True)
+        Merchant.objects.filter(visits__members=member)
+        .annotate(my_last_visit=Max("visits__visited_at"))
         .select_related("industry")
-        .order_by(F("my_last_visit").desc(nulls_last=True), "name", "pk")[:limit]
+        .order_by(F("my_last_visit").desc(), "name", "pk")[:limit]
     )
+    # Theirs not lost, by name, visited or not: one they visited also comes from `last_visited`
+    # with its date and sorts first, and its copy without a date is dropped below. At most as
+    # many of these `limit` as they visited are such copies: the rest still fill the list.
+    owned = (
+        Merchant.objects.filter(owner=member)
+        .exclude(stage=Stage.LOST)
+        .annotate(my_last_visit=Value(None, output_field=DateTimeField()))
+        .select_related("industry")
+        .order_by("name", "pk")[:limit]
+    )
+    suggested: dict[int, Merchant] = {}
+    for merchant in last_visited.union(owned, all=True).order_by(
+        F("my_last_visit").desc(nulls_last=True), "name", "pk"
+    ):
+        suggested.setdefault(merchant.pk, merchant)
+    return list(suggested.values())[:limit]
 
 
 # A column shows its most recently active merchants; the rest are one click away in the
@@ -137,17 +154,19 @@ def merchants_for_board(
         .annotate(total=Count("pk"))
         .values("total")
     )
-    ranked = (
-        merchants.select_related("owner", "industry")
-        .annotate(
-            open_followups=Coalesce(Subquery(open_followups, output_field=IntegerField()), Value(0)),
-            column_rank=Window(RowNumber(), partition_by=F("stage"), order_by=[F("updated_at").desc(), F("pk")]),
-        )
-        .filter(column_rank__lte=limit)
-        .order_by("stage", "column_rank")
+    # The first `limit` of each stage, read in order from the (stage, -updated_at, id) index:
+    # a window numbering each stage's merchants sorted every merchant of the department.
+    first, *others = [
+        merchants.filter(stage=stage).order_by("-updated_at", "pk").values("pk")[:limit] for stage in BOARD_STAGES
+    ]
+    cards = (
+        Merchant.objects.filter(pk__in=first.union(*others, all=True))
+        .select_related("owner", "industry")
+        .annotate(open_followups=Coalesce(Subquery(open_followups, output_field=IntegerField()), Value(0)))
+        .order_by("-updated_at", "pk")
     )
     columns: dict[str, tuple[list[Merchant], int]] = {stage: ([], totals.get(stage, 0)) for stage in BOARD_STAGES}
-    for merchant in ranked:
+    for merchant in cards:
         columns[merchant.stage][0].append(merchant)
     return columns
 

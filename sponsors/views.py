@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -494,13 +496,27 @@ def board(request: HttpRequest) -> HttpResponse:
     member = permissions.require_member(request)
     mine = request.GET.get("mine") == "1"
     columns = queries.merchants_for_board(owner=member if mine else None)
+    can_move = roles.is_leader(request.user)
+    # A card's move menu is the same for every card of its column, only its form's action
+    # differs: it is rendered once a column, not once a card (half the page's rendering).
+    menu = get_template("sponsors/_board_move_menu.html")
+    csrf_token = get_token(request)
     return render(
         request,
         "sponsors/board.html",
         {
-            "columns": [(stage, Stage(stage).label, *columns[stage]) for stage in columns],
-            "stages": Stage.choices,
-            "can_move": roles.is_leader(request.user),
+            "columns": [
+                (
+                    stage,
+                    Stage(stage).label,
+                    *columns[stage],
+                    menu.render({"stage": stage, "stages": Stage.choices, "csrf_token": csrf_token})
+                    if can_move
+                    else "",
+                )
+                for stage in columns
+            ],
+            "can_move": can_move,
             "mine": mine,
             "member": member,
         },

@@ -30,10 +30,16 @@ class SearchPicker(forms.Widget):
         self.params = params or {}
         self.placeholder = placeholder or _("输入名称、联系人或电话的一部分")
 
+    # A row the form already read (e.g. the visit a form is prefilled from): when it is the
+    # chosen one, its label needs no query.
+    known = None
+
     def chosen(self, value):
         """The chosen row for the label, one query; None when nothing (valid) is chosen."""
         if value in (None, ""):
             return None
+        if self.known is not None and str(self.known.pk) == str(value):
+            return self.known
         queryset = getattr(getattr(self, "choices", None), "queryset", None)
         if queryset is None:
             return None

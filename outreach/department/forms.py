@@ -127,19 +127,23 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, rows: list[tuple[Member, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
+        # Translated once for the table's hundred rows (each row's <select> lists them).
+        self.status_choices = [("", "—")] + [(value, str(label)) for value, label in AttendanceStatus.choices]
         for member, status in rows:
             self.fields[f"m{member.pk}"] = forms.ChoiceField(
-                label=member.display_name,
-                choices=[("", "—")] + list(AttendanceStatus.choices),
-                required=False,
-                initial=status,
+                label=member.display_name, choices=self.status_choices, required=False, initial=status
             )
 
     def statuses(self) -> dict[int, str]:
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if value}
 
     def bound_rows(self):
-        return [(member, self[f"m{member.pk}"]) for member, _status in self.rows]
+        """(member, bound field, its current value) for each row of the table."""
+        rows = []
+        for member, _status in self.rows:
+            field = self[f"m{member.pk}"]
+            rows.append((member, field, field.value()))
+        return rows
 
 
 class ExperienceShareForm(forms.ModelForm):

@@ -326,6 +326,8 @@ def _share_form(request: HttpRequest, data=None) -> ExperienceShareForm:
             form.initial.update(
                 {"visit": visit.pk, "merchant": visit.merchant_id, "lesson": visit.lesson, "topic": visit.merchant.name}
             )
+            form.fields["visit"].widget.known = visit
+            form.fields["merchant"].widget.known = visit.merchant
     return form
 
 
@@ -333,7 +335,7 @@ MEETING_SHARES_PAGE = 20
 
 
 def _meeting_context(request, meeting, **forms) -> dict:
-    shares = Paginator(queries.meeting_shares(meeting), MEETING_SHARES_PAGE).get_page(request.GET.get("page"))
+    shares = queries.meeting_shares_page(meeting, request.GET.get("page"), MEETING_SHARES_PAGE)
     others = request.GET.copy()
     others.pop("page", None)
     return {

@@ -55,6 +55,9 @@ def test_meeting_page_shows_agenda_candidates_and_prefills_a_share(client_for, o
     assert 'data-testid="agenda-candidates"' in page and "先打电话预约" in page
     page = client.get(meeting.get_absolute_url(), {"visit": visit.pk}).content.decode()
     assert f'name="visit" value="{visit.pk}" id="id_visit_value" data-picker-value' in page
+    # The visit's merchant is chosen too, both named, from the visit the form was prefilled from.
+    assert f'name="merchant" value="{merchant.pk}" id="id_merchant_value" data-picker-value' in page
+    assert page.count('<strong class="text-break" data-picker-label>南门服饰店') >= 1
 
     response = client.post(
         reverse("outreach:meeting-share-create", args=[meeting.pk]),
@@ -115,3 +118,6 @@ def test_a_meeting_with_many_shares_shows_them_a_page_at_a_time(client_for, offi
     assert "page=2" in first.content.decode()
     second = client.get(meeting.get_absolute_url() + "?page=2")
     assert len(second.context["shares"]) == 5
+    # Oldest first, each share on one page only.
+    told = [share.topic for response in (first, second) for share in response.context["shares"]]
+    assert told == [share.topic for share in meeting.shares.order_by("created_at", "pk")]

@@ -14,8 +14,8 @@ from PIL import Image
 
 from outreach.roles import Role
 from outreach.tests.factories import MemberFactory
-from sponsors import services
-from sponsors.models import FollowUp, Visit
+from sponsors import queries, services
+from sponsors.models import FollowUp, Merchant, Visit
 from sponsors.tests.factories import MerchantFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +192,27 @@ def test_the_picker_offers_my_merchants_and_last_visited_first(client_for, offic
     suggested = client.get(reverse("sponsors:merchant-search"), {"q": "", "suggest": "1"}).content.decode()
     assert "李宁专卖店" in suggested and mine.name in suggested
     assert "李宁专卖店" not in client.get(reverse("sponsors:merchant-search"), {"q": ""}).content.decode()
+
+
+def test_the_picker_lists_a_merchant_once_visited_ones_by_my_last_visit(officer, vice_minister):
+    now = timezone.now()
+    # Mine and visited: listed once, where my last visit puts it (before the unvisited of mine).
+    mine_visited = MerchantFactory(owner=officer, name="阿迪达斯")
+    VisitFactory(merchant=mine_visited, created_by=officer, visited_at=now - timedelta(days=30))
+    VisitFactory(merchant=mine_visited, created_by=officer, visited_at=now - timedelta(days=2))
+    # A busy merchant: others' later visits do not count as mine.
+    busy = MerchantFactory(name="华为")
+    VisitFactory(merchant=busy, created_by=officer, visited_at=now - timedelta(days=5))
+    for days in range(3):
+        VisitFactory(merchant=busy, created_by=vice_minister, visited_at=now - timedelta(hours=days))
+    # Lost: offered only when I visited it.
+    lost_visited = MerchantFactory(owner=officer, name="百事", stage="lost")
+    VisitFactory(merchant=lost_visited, created_by=officer, visited_at=now - timedelta(days=9))
+    MerchantFactory(owner=officer, name="可口可乐", stage="lost")
+    unvisited = [MerchantFactory(owner=officer, name=name).pk for name in ("安踏", "周黑鸭", "蜜雪冰城")]
+    by_name = Merchant.objects.filter(pk__in=unvisited).order_by("name").values_list("name", flat=True)
+    suggested = [merchant.name for merchant in queries.merchants_suggested_for(officer, limit=5)]
+    assert suggested == ["阿迪达斯", "华为", "百事", *by_name[:2]]
 
 
 def test_a_merchant_chosen_in_the_link_needs_no_picker(client_for, officer):

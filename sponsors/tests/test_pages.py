@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -49,7 +50,7 @@ def test_board_runs_a_fixed_number_of_queries(client_for, minister, many_merchan
     with django_assert_max_num_queries(10):
         response = client.get(reverse("sponsors:board"))
     assert response.status_code == 200
-    assert sum(len(merchants) for _s, _l, merchants, _total in response.context["columns"]) == 55
+    assert sum(len(merchants) for _s, _l, merchants, _total, _menu in response.context["columns"]) == 55
 
 
 def test_detail_runs_a_fixed_number_of_queries(client_for, minister, officer, django_assert_max_num_queries):
@@ -346,6 +347,19 @@ def test_board_columns_show_the_most_recent_merchants_and_the_true_total(client_
     page = response.content.decode()
     assert 'data-testid="count-prospect">4<' in page
     assert older[0].name in page  # 4 merchants fit the default column size
+
+
+def test_each_board_card_moves_its_own_merchant_to_the_other_stages(client_for, minister, officer):
+    signed = MerchantFactory(stage=Stage.SIGNED)
+    prospect = MerchantFactory(stage=Stage.PROSPECT)
+    page = client_for(minister).get(reverse("sponsors:board")).content.decode()
+    for merchant in (signed, prospect):
+        card = page.split(f'data-testid="card-{merchant.pk}"')[1].split('data-testid="card-')[0]
+        assert f'action="{reverse("sponsors:merchant-stage", args=[merchant.pk])}"' in card
+        assert 'name="csrfmiddlewaretoken"' in card
+        assert f'name="from_stage" value="{merchant.stage}"' in card
+        assert set(re.findall(r'name="to_stage" value="(\w+)"', card)) == set(Stage.values) - {merchant.stage}
+    assert "to_stage" not in client_for(officer).get(reverse("sponsors:board")).content.decode()
 
 
 def test_board_can_show_only_my_merchants(client_for, officer):
