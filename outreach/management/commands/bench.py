@@ -126,6 +126,7 @@ class Command(BaseCommand):
         results["reminders"] = self._reminders()
         if not no_import:
             results["import"] = self._import(w)
+        results["export"] = self._export()
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1))
         self._print(results)
@@ -443,6 +444,29 @@ class Command(BaseCommand):
         self.stdout.write(f"  import: {timings}")
         return timings
 
+    # --- the merchant export's writer (what a worker runs for a large export; read-only)
+
+    def _export(self, repeat: int = 3) -> dict:
+        from sponsors import excel
+        from sponsors.filters import MerchantFilter
+
+        timings, rows, queries, size = [], 0, 0, 0
+        for _ in range(repeat):
+            buffer = io.BytesIO()
+            with count_queries() as captured:
+                start = time.perf_counter()
+                rows = excel.write_export(MerchantFilter(None).qs, buffer)
+                timings.append((time.perf_counter() - start) * 1000)
+            queries, size = captured.count, buffer.tell()
+        result = {
+            "rows": rows,
+            "median_ms": round(statistics.median(timings), 1),
+            "queries": queries,
+            "kb": round(size / 1024, 1),
+        }
+        self.stdout.write(f"  export: {result}")
+        return result
+
     # --- the table
 
     def _print(self, results) -> None:
@@ -479,4 +503,9 @@ class Command(BaseCommand):
             out(
                 f"import {i['rows']:,} rows ({i['files']} files): read {i['read_ms']} ms, preview {i['plan_ms']} ms,"
                 f" write {i['import_ms']} ms, {i['counts']}"
+            )
+        if "export" in results:
+            e = results["export"]
+            out(
+                f"export of {e['rows']:,} merchants (.xlsx writer): {e['median_ms']} ms, {e['queries']} queries, {e['kb']} KB"
             )
