@@ -464,9 +464,6 @@ def _export_path(instance: "MerchantExport", filename: str) -> str:
 
 
 class MerchantExportQuerySet(models.QuerySet):
-    def kept_since(self, since) -> "MerchantExportQuerySet":
-        return self.filter(created_at__gte=since)
-
     def ready(self) -> "MerchantExportQuerySet":
         return self.filter(finished_at__isnull=False, row_count__isnull=False).exclude(file="")
 

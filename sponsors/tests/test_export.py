@@ -162,7 +162,7 @@ def test_a_large_export_queues_one_task_however_often_it_is_asked_for(
 ):
     client = client_for(officer)
     with celery_broker(private_redis.url):
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(7):
             response = client.post(_export_url("stage=signed"))
         client.post(_export_url("stage=signed"))  # a second tap while the first is written
     assert "导出已开始，完成后会通知你。" in _messages(response)
