@@ -263,3 +263,19 @@ def test_an_export_expires_after_the_days_it_is_kept(client_for, officer, large,
     assert merchant_exports_delete_expired() == 1
     assert not path.exists()
     assert client_for(officer).get(export.get_absolute_url()).status_code == 404
+
+
+def test_a_worker_that_cannot_write_the_file_tells_the_member_and_leaves_nothing_to_download(
+    client_for, officer, large, settings, tmp_path
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings.MEDIA_ROOT = blocked  # the storage cannot create private/exports/ under a file
+    export = MerchantExport.objects.create(requested_by=officer, query="stage=signed")
+    assert merchant_export_write(export_id=export.pk) is False
+    export.refresh_from_db()
+    assert export.finished_at is not None and export.error
+    notification = Notification.objects.get(recipient=officer)
+    assert notification.shown_title == "商家导出失败，请重新导出，或缩小筛选范围后再试。"
+    assert notification.url == reverse("sponsors:merchant-list") + "?stage=signed"
+    assert client_for(officer).get(export.get_absolute_url()).status_code == 404
