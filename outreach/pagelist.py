@@ -81,6 +81,8 @@ FILLERS: dict[str, Callable[[SimpleNamespace], dict | list[dict]]] = {
     # sponsors
     "sponsors:merchant-list": lambda w: [{}, {"?": "q=测试&stage=contacted&sort=-last_visit&not_visited_days=x"}],
     "sponsors:export": lambda w: [{}, {"?": "stage=contacted"}],
+    # A bench world seeded before exports were kept has none.
+    "sponsors:export-download": lambda w: [{"pk": w.merchant_export.pk}] if hasattr(w, "merchant_export") else [],
     "sponsors:merchant-duplicates": lambda w: [{}, {"?": f"name={w.merchant.name}&phone=027-87654321"}],
     "sponsors:merchant-search": lambda w: [{}, {"?": "q=测试"}],
     "sponsors:board": lambda w: [{}, {"?": "mine=1"}],

@@ -315,7 +315,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outreach.tasks.sweep_notifications",
         "schedule": NOTIFICATION_SWEEP_SECONDS,
     },
+    "merchant-export-cleanup": {
+        "task": "sponsors.tasks.delete_expired_merchant_exports",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
+# A merchant export of more rows than this is written by a worker and the member notified
+# with a download link (sponsors.exports); kept this many days, then deleted.
+MERCHANT_EXPORT_BACKGROUND_ROWS = env.int("MERCHANT_EXPORT_BACKGROUND_ROWS", default=2000)
+MERCHANT_EXPORT_KEEP_DAYS = env.int("MERCHANT_EXPORT_KEEP_DAYS", default=3)
 
 # --- Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

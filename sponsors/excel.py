@@ -30,8 +30,8 @@ from outreach.models import Member
 from outreach.phones import normalize_mobile, normalize_phone
 from outreach.spreadsheets import safe_row
 
-from .models import Contact, Industry, Merchant, MerchantKind, Stage, Tag
-from .queries import merchant_duplicates_for
+from .models import Contact, Industry, Merchant, MerchantKind, Stage, Tag, VettingStatus
+from .queries import merchant_duplicates_for, merchant_rows_for_export
 from .services import contact_save, merchant_add_tags, merchant_change_stage, merchant_create, merchant_update
 from .validators import normalize_credit_code, validate_credit_code
 
@@ -471,34 +471,51 @@ EXPORT_HEADERS = [
 
 def export_workbook(merchants) -> bytes:
     """The merchants as an .xlsx whose headers the import reads back."""
+    buffer = io.BytesIO()
+    write_export(merchants, buffer)
+    return buffer.getvalue()
+
+
+def write_export(merchants, output) -> int:
+    """Write the merchants' .xlsx into `output` (a binary file); returns how many rows.
+
+    The rows come plain from the database (queries.merchant_rows_for_export) and the choice
+    labels are looked up once, not per row; an empty cell is left out rather than written empty.
+    """
+    kinds = _labels(MerchantKind.choices)
+    stages = _labels(Stage.choices)
+    vetting = _labels(VettingStatus.choices)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("商家"))
     sheet.append(EXPORT_HEADERS)
-    for merchant in merchants:
-        contact = merchant.primary_contacts[0] if merchant.primary_contacts else None
-        last_visit = merchant.last_visit_at
-        sheet.append(
-            safe_row(
-                [
-                    merchant.name,
-                    str(merchant.get_kind_display()),
-                    merchant.industry.name if merchant.industry else "",
-                    merchant.district,
-                    merchant.address,
-                    merchant.phone,
-                    merchant.website,
-                    merchant.owner.display_name if merchant.owner else "",
-                    str(merchant.get_stage_display()),
-                    str(merchant.get_vetting_status_display()),
-                    ", ".join(tag.name for tag in merchant.tags.all()),
-                    merchant.credit_code,
-                    contact.name if contact else "",
-                    contact.mobile if contact else "",
-                    timezone.localtime(last_visit).strftime("%Y-%m-%d") if last_visit else "",
-                    merchant.notes,
-                ]
-            )
+    count = 0
+    for row in merchant_rows_for_export(merchants):
+        last_visit = row["last_visit_at"]
+        values = safe_row(
+            [
+                row["name"],
+                kinds.get(row["kind"], row["kind"]),
+                row["industry__name"],
+                row["district"],
+                row["address"],
+                row["phone"],
+                row["website"],
+                row["owner__display_name"],
+                stages.get(row["stage"], row["stage"]),
+                vetting.get(row["vetting_status"], row["vetting_status"]),
+                ", ".join(row["tags"]),
+                row["credit_code"],
+                row["primary_contact__name"],
+                row["primary_contact__mobile"],
+                timezone.localtime(last_visit).strftime("%Y-%m-%d") if last_visit else None,
+                row["notes"],
+            ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append([value or None for value in values])
+        count += 1
+    workbook.save(output)
+    return count
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}

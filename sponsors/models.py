@@ -458,3 +458,42 @@ class StageChange(models.Model):
     @property
     def is_step_back(self) -> bool:
         return is_step_back(self.from_stage, self.to_stage)
+
+
+def _export_path(instance: "MerchantExport", filename: str) -> str:
+    # Under private/: outreach.views.media_file never serves it; only the export's own view does.
+    return f"private/exports/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class MerchantExportQuerySet(models.QuerySet):
+    def ready(self) -> "MerchantExportQuerySet":
+        return self.filter(finished_at__isnull=False, row_count__isnull=False).exclude(file="")
+
+
+class MerchantExport(TimeStampedModel):
+    """A merchant list export too big to write inside a request (sponsors.exports): a worker
+    writes it with the filters the member chose, then tells them where to download it."""
+
+    requested_by = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="merchant_exports", verbose_name=_("导出人")
+    )
+    # The list's query string: the worker runs the same filter again.
+    query = models.TextField(_("筛选条件"), blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("商家数"), null=True, blank=True)
+    file = models.FileField(_("文件"), upload_to=_export_path, blank=True, max_length=200)
+    error = models.TextField(_("错误"), blank=True)
+
+    objects = MerchantExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("商家导出")
+        verbose_name_plural = _("商家导出")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sponsors:export-download", args=[self.pk])

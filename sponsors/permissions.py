@@ -6,7 +6,7 @@ move cards on the board and change vetting; the advisor reads only.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from outreach import roles
 from outreach.models import Member
 from outreach.permissions import require_member, require_writer
 
-from .models import Contact, FollowUp, Merchant, Visit
+from .models import Contact, FollowUp, Merchant, MerchantExport, Visit
 from .queries import merchant_for_detail
 
 
@@ -87,3 +87,12 @@ def get_followup_for_edit(request: HttpRequest, pk: int) -> FollowUp:
     if not can_complete_followup(request.user, member, followup):
         raise PermissionDenied(_("只有负责人、部长和副部长可以处理这条跟进。"))
     return followup
+
+
+def get_export_for_download(request: HttpRequest, pk: int) -> MerchantExport:
+    """A written export, for the member who asked for it and the minister; 404 to anyone else."""
+    member = require_member(request)
+    export = get_object_or_404(MerchantExport.objects.ready(), pk=pk)
+    if export.requested_by_id != member.pk and not roles.is_minister(request.user):
+        raise Http404
+    return export

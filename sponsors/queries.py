@@ -3,7 +3,7 @@
 import copy
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -64,6 +65,52 @@ def merchant_search_ids(text: str) -> QuerySet:
 def merchants_not_visited_since(queryset: QuerySet[Merchant], days: int) -> QuerySet[Merchant]:
     since = timezone.now() - timedelta(days=days)
     return queryset.filter(Q(last_visit_at__lt=since) | Q(last_visit_at__isnull=True))
+
+
+# Rows the export reads from the database at a time (a server-side cursor on PostgreSQL).
+EXPORT_CHUNK_ROWS = 2000
+EXPORT_FIELDS = (
+    "name",
+    "kind",
+    "industry__name",
+    "district",
+    "address",
+    "phone",
+    "website",
+    "owner__display_name",
+    "stage",
+    "vetting_status",
+    "credit_code",
+    "primary_contact__name",
+    "primary_contact__mobile",
+    "last_visit_at",
+    "notes",
+)
+
+
+def merchant_rows_for_export(merchants: QuerySet[Merchant]) -> Iterator[dict]:
+    """The (filtered, ordered) merchants as plain dicts with `tags` (a list of names), in two
+    queries whatever their number: the tags of them all, then the rows streamed in chunks.
+
+    No model instances: building three per row (merchant, industry, owner) and prefetching
+    into them was most of a 20,000-row export's time.
+    """
+    tags: dict[int, list[str]] = {}
+    for merchant_id, tag in (
+        Merchant.tags.through.objects.filter(merchant_id__in=merchants.order_by().values("pk"))
+        .order_by("merchant_id", "tag__name")
+        .values_list("merchant_id", "tag__name")
+    ):
+        tags.setdefault(merchant_id, []).append(tag)
+    rows = (
+        merchants.prefetch_related(None)
+        # At most one primary contact per merchant (a constraint): a join that never repeats a row.
+        .annotate(primary_contact=FilteredRelation("contacts", condition=Q(contacts__is_primary=True)))
+        .values("pk", *EXPORT_FIELDS)
+    )
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK_ROWS):
+        row["tags"] = tags.get(row["pk"], [])
+        yield row
 
 
 def merchant_for_detail(pk: int) -> QuerySet[Merchant]:

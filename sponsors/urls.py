@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/", views.merchant_import, name="import"),
     path("import/confirm/", views.merchant_import_confirm, name="import-confirm"),
     path("export/", views.merchant_export, name="export"),
+    path("exports/<int:pk>/", views.merchant_export_download, name="export-download"),
     path("<int:pk>/", views.merchant_detail, name="merchant-detail"),
     path("<int:pk>/edit/", views.merchant_edit, name="merchant-edit"),
     path("<int:pk>/stage/", views.merchant_stage, name="merchant-stage"),

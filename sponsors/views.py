@@ -1,6 +1,7 @@
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,8 +18,9 @@ from outreach import roles
 from outreach.listing import render_list
 from outreach.locking import StaleObjectError, stale_changes
 from outreach.models import Member
+from outreach.uploads import serve_upload
 
-from . import blacklisting, excel, permissions, queries
+from . import blacklisting, excel, exports, permissions, queries
 from .filters import MerchantFilter, VisitFilter
 from .forms import (
     ContactForm,
@@ -81,14 +84,49 @@ def merchant_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_http_methods(["GET", "POST"])
 def merchant_export(request: HttpRequest) -> HttpResponse:
-    permissions.require_member(request)
-    content = excel.export_workbook(MerchantFilter(request.GET or None).qs)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"merchants-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """The list as filtered, as an .xlsx: at once when it is small, else written by a worker
+    (sponsors.exports). Only the list's button (a POST) starts one: a GET never queues work."""
+    member = permissions.require_member(request)
+    merchants = MerchantFilter(request.GET or None).qs
+    count = merchants.count()
+    if not exports.export_in_background(count):
+        response = HttpResponse(excel.export_workbook(merchants), content_type=XLSX)
+        filename = f"merchants-{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    query = request.GET.urlencode()
+    if request.method == "GET":
+        context = {"count": count, "max_rows": settings.MERCHANT_EXPORT_BACKGROUND_ROWS, "query_string": query}
+        return render(request, "sponsors/merchant_export.html", context)
+    try:
+        exports.merchant_export_request(member=member, query=query)
+    except exports.ExportNotQueued:
+        messages.error(
+            request,
+            _("现在无法开始后台导出，请稍后再试；或缩小筛选范围(不超过 %(max)d 家)后直接导出。")
+            % {"max": settings.MERCHANT_EXPORT_BACKGROUND_ROWS},
+        )
+    else:
+        messages.success(request, _("导出已开始，完成后会通知你。"))
+    url = reverse("sponsors:merchant-list")
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_GET
+def merchant_export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = permissions.get_export_for_download(request, pk)
+    if exports.is_expired(export):
+        messages.warning(
+            request,
+            _("这份导出已超过 %(days)d 天，文件已失效，请重新导出。") % {"days": settings.MERCHANT_EXPORT_KEEP_DAYS},
+        )
+        return redirect("sponsors:merchant-list")
+    return serve_upload(export.file)
 
 
 @require_http_methods(["GET", "POST"])

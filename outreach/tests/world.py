@@ -7,6 +7,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -31,7 +32,9 @@ from outreach.tests.department_factories import (
     TrainingSessionFactory,
 )
 from outreach.tests.factories import MemberFactory, NotificationFactory, TeamFactory
-from sponsors.models import VisitPhoto
+from sponsors.excel import export_workbook
+from sponsors.models import MerchantExport, VisitPhoto
+from sponsors.queries import merchants_for_list
 from sponsors.tests.factories import ContactFactory, FollowUpFactory, MerchantFactory, StageChangeFactory, VisitFactory
 
 
@@ -55,6 +58,9 @@ def build_world(*, officer, vice_minister, minister, advisor) -> SimpleNamespace
     w.other_contact = ContactFactory(merchant=w.other_merchant)
     w.other_visit = VisitFactory(merchant=w.other_merchant, created_by=colleague)
     w.other_followup = FollowUpFactory(merchant=w.other_merchant, owner=colleague)
+    # A large export a worker wrote for the officer (sponsors.exports).
+    w.merchant_export = MerchantExport.objects.create(requested_by=officer, finished_at=timezone.now(), row_count=2)
+    w.merchant_export.file.save("merchants.xlsx", ContentFile(export_workbook(merchants_for_list())))
 
     w.event = EventFactory(owner=officer)
     w.benefit = BenefitFactory(event=w.event)

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from outreach.roles import Role
 from outreach.tests.factories import MemberFactory
+from sponsors.exports import merchant_export_write
+from sponsors.models import MerchantExport
 
 from .factories import ContactFactory, FollowUpFactory, MerchantFactory, VisitFactory
 
@@ -14,6 +16,8 @@ ROLES = ["officer", "vice_minister", "minister", "advisor"]
 READ = {"officer": 200, "vice_minister": 200, "minister": 200, "advisor": 200}
 WRITE = {"officer": 200, "vice_minister": 200, "minister": 200, "advisor": 403}
 LEAD = {"officer": 403, "vice_minister": 200, "minister": 200, "advisor": 403}
+# Someone else's export: only the minister opens it; to the others it does not exist.
+MINISTER = {"officer": 404, "vice_minister": 404, "minister": 200, "advisor": 404}
 
 
 @pytest.fixture
@@ -25,7 +29,14 @@ def world(db):
         "contact": ContactFactory(merchant=merchant),
         "visit": VisitFactory(merchant=merchant, created_by=someone),
         "followup": FollowUpFactory(merchant=merchant, owner=someone),
+        "export": _written_export(someone),
     }
+
+
+def _written_export(member) -> MerchantExport:
+    export = MerchantExport.objects.create(requested_by=member)
+    merchant_export_write(export_id=export.pk)
+    return export
 
 
 GET_VIEWS = [
@@ -45,6 +56,7 @@ GET_VIEWS = [
     ("sponsors:contact-edit", "contact", LEAD),
     ("sponsors:visit-edit", "visit", LEAD),
     ("sponsors:import", None, LEAD),
+    ("sponsors:export-download", "export", MINISTER),
 ]
 
 

@@ -130,6 +130,7 @@ class Command(BaseCommand):
         results["reminders"] = self._reminders()
         if not no_import:
             results["import"] = self._import(w)
+        results["export"] = self._export()
         written = RESULTS if scale == 1 else RESULTS.with_name(f"results-scale{scale:g}.json")
         if scale != 1 and RESULTS.exists():
             _compare(results, json.loads(RESULTS.read_text()))
@@ -453,6 +454,29 @@ class Command(BaseCommand):
         self.stdout.write(f"  import: {timings}")
         return timings
 
+    # --- the merchant export's writer (what a worker runs for a large export; read-only)
+
+    def _export(self, repeat: int = 3) -> dict:
+        from sponsors import excel
+        from sponsors.filters import MerchantFilter
+
+        timings, rows, queries, size = [], 0, 0, 0
+        for _ in range(repeat):
+            buffer = io.BytesIO()
+            with count_queries() as captured:
+                start = time.perf_counter()
+                rows = excel.write_export(MerchantFilter(None).qs, buffer)
+                timings.append((time.perf_counter() - start) * 1000)
+            queries, size = captured.count, buffer.tell()
+        result = {
+            "rows": rows,
+            "median_ms": round(statistics.median(timings), 1),
+            "queries": queries,
+            "kb": round(size / 1024, 1),
+        }
+        self.stdout.write(f"  export: {result}")
+        return result
+
     # --- the table
 
     def _print(self, results) -> None:
@@ -497,6 +521,11 @@ class Command(BaseCommand):
             out(
                 f"import {i['rows']:,} rows ({i['files']} files): read {i['read_ms']} ms, preview {i['plan_ms']} ms,"
                 f" write {i['import_ms']} ms, {i['counts']}"
+            )
+        if "export" in results:
+            e = results["export"]
+            out(
+                f"export of {e['rows']:,} merchants (.xlsx writer): {e['median_ms']} ms, {e['queries']} queries, {e['kb']} KB"
             )
 
 
