@@ -42,16 +42,22 @@ MEMBER_PAGE_METRICS = [
 ]
 
 
-def members_for_list() -> list[Member]:
-    members = list(
-        Member.objects.select_related("user", "team")
-        .prefetch_related("user__groups")
-        .order_by("-is_active", "team__name", "display_name")
-    )
+MEMBERS_PER_PAGE = 50
+
+
+def members_for_list(page_number) -> Page:
+    """A page of the member list, those in office first: ten years of a department's members
+    are thousands of rows."""
+    page = Paginator(
+        Member.objects.select_related("user", "team").order_by("-is_active", "team__name", "display_name", "pk"),
+        MEMBERS_PER_PAGE,
+    ).get_page(page_number)
+    members = list(page.object_list.prefetch_related("user__groups"))
     for member in members:
         # Fill the role cache outreach.roles reads, from the prefetched groups.
         member.user._outreach_roles = frozenset(g.name for g in member.user.groups.all() if g.name in Role.values)
-    return members
+    page.object_list = members
+    return page
 
 
 def members_for_scoring() -> QuerySet[Member]:

@@ -99,7 +99,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("小组已创建。"))
                 return redirect("outreach:member-list")
-    context = {"members": queries.members_for_list(), "teams": Team.objects.all(), "team_form": team_form}
+    context = {
+        "page_obj": queries.members_for_list(request.GET.get("page")),
+        "teams": Team.objects.all(),
+        "team_form": team_form,
+    }
     return render(request, "outreach/member_list.html", context)
 
 

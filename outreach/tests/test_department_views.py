@@ -2,6 +2,7 @@
 
 import datetime
 
+import factory
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -301,6 +302,25 @@ def test_detail_pages_have_a_fixed_number_of_queries(
 def test_member_list_lists_everyone(client_for, officer):
     assert Member.objects.count() >= 1
     assert officer.display_name in client_for(officer).get(reverse("outreach:member-list")).content.decode()
+
+
+def test_member_list_comes_50_a_page_those_in_office_first(client_for, officer, django_assert_max_num_queries):
+    from outreach.department.queries import MEMBERS_PER_PAGE
+
+    MemberFactory.create_batch(
+        MEMBERS_PER_PAGE + 5, is_active=False, display_name=factory.Sequence(lambda n: f"往届{n:03d}")
+    )
+    client = client_for(officer)
+    url = reverse("outreach:member-list")
+    with django_assert_max_num_queries(12):
+        first = client.get(url).content.decode()
+    row = f'<td><a href="{officer.get_absolute_url()}">{officer.display_name}</a></td>'
+    assert row in first
+    assert first.count('<tr class="') == MEMBERS_PER_PAGE
+    assert "第 1 / 2 页" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert row not in second
+    assert "往届054" in second
 
 
 def test_training_materials_are_uploaded(client_for, vice_minister, settings, tmp_path):
