@@ -3,7 +3,7 @@
 import copy
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
@@ -243,6 +243,69 @@ def _keys_look_alike(a: str, b: str) -> bool:
     return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
+class _NameIndex:
+    """Every merchant's name key, indexed so that the ones that look like a key (as
+    _keys_look_alike() decides) are found without comparing the key with each of them.
+
+    Three ways to look alike, three look-ups, none missing a match: a name the key contains
+    (or the key itself) is one of its substrings; a name containing the key has each of its
+    characters; a name difflib rates 0.8 or more shares at least two thirds of the key's
+    characters and is between 2/3 and 3/2 of its length. So the name shares one of the
+    key's rarest `len - ceil(2 len / 3) + 1` characters (prefix filtering; a character
+    met twice is counted twice), and only the names holding those are compared: first by
+    the characters they share (difflib's quick_ratio), then by difflib itself."""
+
+    def __init__(self, rows: Iterable[tuple[int, str]]):
+        self.keys: dict[int, str] = {}
+        self.tokens: dict[int, frozenset[tuple[str, int]]] = {}
+        self.by_key: dict[str, list[int]] = {}
+        self.holding: dict[tuple[str, int], list[int]] = {}  # (character, its nth time) -> pks
+        for pk, key in rows:
+            if not key:
+                continue
+            self.keys[pk] = key
+            self.tokens[pk] = frozenset(_tokens(key))
+            self.by_key.setdefault(key, []).append(pk)
+            for token in self.tokens[pk]:
+                self.holding.setdefault(token, []).append(pk)
+
+    def look_alike(self, key: str) -> set[int]:
+        if not key:
+            return set()
+        length = len(key)
+        substrings = {key} | {key[i:j] for i in range(length) for j in range(i + 2, length + 1)}
+        found = {pk for part in substrings for pk in self.by_key.get(part, ())}
+        rarest = sorted(_tokens(key), key=lambda token: len(self.holding.get(token, ())))
+        if length >= 2:  # names containing the key hold its rarest character
+            found.update(pk for pk in self.holding.get(rarest[0], ()) if key in self.keys[pk])
+        shared_at_least = (2 * length + 2) // 3
+        offered = {pk for token in rarest[: length - shared_at_least + 1] for pk in self.holding.get(token, ())}
+        tokens = set(rarest)
+        for pk in offered - found:
+            other = len(self.keys[pk])
+            if (
+                3 * other >= 2 * length
+                and 2 * other <= 3 * length
+                and 5 * len(tokens & self.tokens[pk]) >= 2 * (length + other)
+                and _keys_look_alike(key, self.keys[pk])
+            ):
+                found.add(pk)
+        return found
+
+
+def _tokens(key: str) -> list[tuple[str, int]]:
+    seen: dict[str, int] = {}
+    tokens = []
+    for char in key:
+        seen[char] = seen.get(char, 0) + 1
+        tokens.append((char, seen[char]))
+    return tokens
+
+
+# Up to this many names are looked up in the trigram index one by one (the merchant form's
+# check as the member types); more (an import) read every name once and use _NameIndex.
+TRIGRAM_LOOKUPS_AT_MOST = 5
+
 # Names the trigram index offers for the Python check, most similar first (a handful match).
 DUPLICATE_CANDIDATES = 100
 
@@ -330,14 +393,17 @@ def merchant_duplicates_for(
     if exclude_pk:
         candidates = candidates.exclude(pk=exclude_pk)
     found: list[tuple[set[int], set[int]]] = []
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(keys) <= TRIGRAM_LOOKUPS_AT_MOST:
         # The trigram index offers a few names per entry (one query for all); the Python
-        # check below decides, as on SQLite.
+        # check below decides.
         offered, names = _similar_names([_name_key(name) for name, _phone in keys])
-        rows = [(pk, _name_key(other)) for pk, other in names.items() if pk != exclude_pk]
-    else:  # the quick start's few hundred rows: read the names
+        index = _NameIndex((pk, _name_key(other)) for pk, other in names.items() if pk != exclude_pk)
+    else:
+        # An import's thousands of names: one index scan each was 5 to 10 ms (the bench's
+        # names share few trigrams), reading the names once and indexing them here is a
+        # fraction of a second. SQLite (the quick start) always comes here.
         offered = None
-        rows = [(pk, _name_key(other)) for pk, other in candidates.values_list("pk", "name")]
+        index = _NameIndex((pk, _name_key(other)) for pk, other in candidates.values_list("pk", "name"))
     by_phone: dict[str, set[int]] = {}
     phones = {phone for _name, phone in keys if phone}
     if phones:
@@ -349,9 +415,9 @@ def merchant_duplicates_for(
             by_phone.setdefault(mobile, set()).add(pk)
     for name, phone in keys:
         key = _name_key(name)
-        allowed = None if offered is None else set(offered.get(key, ()))
-        pool = rows if allowed is None else [(pk, other) for pk, other in rows if pk in allowed]
-        similar = {pk for pk, other in pool if _keys_look_alike(key, other)} if key else set()
+        similar = index.look_alike(key)
+        if offered is not None:
+            similar &= set(offered.get(key, ()))
         found.append((similar, by_phone.get(phone, set()) if phone else set()))
     wanted = set().union(*(similar | same for similar, same in found)) if found else set()
     merchants = {merchant.pk: merchant for merchant in Merchant.objects.filter(pk__in=wanted).select_related("owner")}

@@ -257,16 +257,16 @@ def test_a_row_that_fails_while_being_written_is_skipped_alone(minister, monkeyp
     undone alone and reported, never a 500."""
     from django.core.exceptions import ValidationError
 
-    from sponsors import excel
+    from sponsors import excel, services
 
-    real_create = excel.merchant_create
+    real_clean = services._clean_merchant
 
-    def create(**kwargs):
-        if kwargs.get("name") == "刚被拉黑的店":
+    def clean(merchant, **checks):
+        if merchant.name == "刚被拉黑的店":
             raise ValidationError({"name": "该商家刚被拉黑。"})
-        return real_create(**kwargs)
+        return real_clean(merchant, **checks)
 
-    monkeypatch.setattr(excel, "merchant_create", create)
+    monkeypatch.setattr(services, "_clean_merchant", clean)
     rows = [{"line": 2, "name": "好邻居便利店"}, {"line": 3, "name": "刚被拉黑的店"}]
     result = excel.import_rows(rows=rows, by=minister)
     assert result.counts == {"create": 1, "update": 0, "reject": 1}
