@@ -3,9 +3,10 @@
 import copy
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 from django.db import connection
 from django.db.models import (
@@ -249,57 +250,61 @@ class _NameIndex:
 
     Three ways to look alike, three look-ups, none missing a match: a name the key contains
     (or the key itself) is one of its substrings; a name containing the key has each of its
-    characters; a name difflib rates 0.8 or more shares at least two thirds of the key's
-    characters and is between 2/3 and 3/2 of its length. So the name shares one of the
-    key's rarest `len - ceil(2 len / 3) + 1` characters (prefix filtering; a character
-    met twice is counted twice), and only the names holding those are compared: first by
-    the characters they share (difflib's quick_ratio), then by difflib itself."""
+    characters; a name of length b that difflib rates 0.8 or more beside a key of length a
+    is between 2/3 and 3/2 of its length and shares at least 0.4 (a + b) of its characters
+    (a character met twice counted twice). So such a name holds one of the key's rarest
+    `a - ceil(0.4 (a + b)) + 1` characters among the names of length b (prefix filtering),
+    and only the names holding those are compared: by the characters they share (difflib's
+    quick_ratio), then by difflib itself."""
 
     def __init__(self, rows: Iterable[tuple[int, str]]):
         self.keys: dict[int, str] = {}
         self.tokens: dict[int, frozenset[tuple[str, int]]] = {}
         self.by_key: dict[str, list[int]] = {}
-        self.holding: dict[tuple[str, int], list[int]] = {}  # (character, its nth time) -> pks
+        # ((character, its nth time), length of the name) -> pks
+        self.holding: dict[tuple[tuple[str, int], int], list[int]] = {}
+        self.longest = 0
         for pk, key in rows:
             if not key:
                 continue
             self.keys[pk] = key
-            self.tokens[pk] = frozenset(_tokens(key))
+            self.tokens[pk] = tokens = _tokens(key)
             self.by_key.setdefault(key, []).append(pk)
-            for token in self.tokens[pk]:
-                self.holding.setdefault(token, []).append(pk)
+            length = len(key)
+            self.longest = max(self.longest, length)
+            for token in tokens:
+                self.holding.setdefault((token, length), []).append(pk)
 
     def look_alike(self, key: str) -> set[int]:
         if not key:
             return set()
-        length = len(key)
+        length, keys, tokens = len(key), self.keys, _tokens(key)
         substrings = {key} | {key[i:j] for i in range(length) for j in range(i + 2, length + 1)}
         found = {pk for part in substrings for pk in self.by_key.get(part, ())}
-        rarest = sorted(_tokens(key), key=lambda token: len(self.holding.get(token, ())))
-        if length >= 2:  # names containing the key hold its rarest character
-            found.update(pk for pk in self.holding.get(rarest[0], ()) if key in self.keys[pk])
-        shared_at_least = (2 * length + 2) // 3
-        offered = {pk for token in rarest[: length - shared_at_least + 1] for pk in self.holding.get(token, ())}
-        tokens = set(rarest)
-        for pk in offered - found:
-            other = len(self.keys[pk])
-            if (
-                3 * other >= 2 * length
-                and 2 * other <= 3 * length
-                and 5 * len(tokens & self.tokens[pk]) >= 2 * (length + other)
-                and _keys_look_alike(key, self.keys[pk])
-            ):
-                found.add(pk)
+        for other in range(length + 1, self.longest + 1) if length >= 2 else ():
+            # the longer names containing the key hold its rarest character
+            holders = min((self.holding.get((token, other), ()) for token in tokens), key=len)
+            found.update(pk for pk in holders if key in keys[pk])
+        for other in range((2 * length + 2) // 3, 3 * length // 2 + 1):
+            shared_at_least = (2 * (length + other) + 4) // 5
+            postings = sorted((self.holding.get((token, other), ()) for token in tokens), key=len)
+            offered = {pk for holders in postings[: length - shared_at_least + 1] for pk in holders}
+            for pk in offered - found:
+                if len(tokens & self.tokens[pk]) >= shared_at_least and _keys_look_alike(key, keys[pk]):
+                    found.add(pk)
         return found
 
 
-def _tokens(key: str) -> list[tuple[str, int]]:
-    seen: dict[str, int] = {}
-    tokens = []
-    for char in key:
-        seen[char] = seen.get(char, 0) + 1
-        tokens.append((char, seen[char]))
-    return tokens
+def _tokens(key: str) -> frozenset[tuple[str, int]]:
+    """The key's characters, the second of one character as (character, 2) and so on."""
+    return frozenset(zip(key, repeat(1))) if len(set(key)) == len(key) else frozenset(_counted(key))
+
+
+def _counted(key: str) -> Iterator[tuple[str, int]]:
+    for char, count in Counter(key).items():
+        yield (char, 1)
+        for nth in range(2, count + 1):
+            yield (char, nth)
 
 
 # Up to this many names are looked up in the trigram index one by one (the merchant form's
