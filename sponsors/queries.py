@@ -3,7 +3,6 @@
 import copy
 import difflib
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise, repeat
@@ -259,26 +258,26 @@ class _NameIndex:
 
     def __init__(self, rows: Iterable[tuple[int, str]]):
         self.keys: dict[int, str] = {}
-        self.tokens: dict[int, frozenset[tuple[str, int]]] = {}
         self.by_key: dict[str, list[int]] = {}
         # ((character, its nth time), length of the name) -> pks
         self.holding: dict[tuple[tuple[str, int], int], list[int]] = {}
+        self.tokens: dict[int, frozenset[tuple[str, int]]] = {}  # of the names compared so far
         self.longest = 0
+        holding = self.holding
         for pk, key in rows:
             if not key:
                 continue
             self.keys[pk] = key
-            self.tokens[pk] = tokens = _tokens(key)
             self.by_key.setdefault(key, []).append(pk)
             length = len(key)
             self.longest = max(self.longest, length)
-            for token in tokens:
-                self.holding.setdefault((token, length), []).append(pk)
+            for token in _tokens(key):
+                holding.setdefault((token, length), []).append(pk)
 
     def look_alike(self, key: str) -> set[int]:
         if not key:
             return set()
-        length, keys, tokens = len(key), self.keys, _tokens(key)
+        length, keys, tokens = len(key), self.keys, frozenset(_tokens(key))
         substrings = {key} | {key[i:j] for i in range(length) for j in range(i + 2, length + 1)}
         found = {pk for part in substrings for pk in self.by_key.get(part, ())}
         for other in range(length + 1, self.longest + 1) if length >= 2 else ():
@@ -290,21 +289,26 @@ class _NameIndex:
             postings = sorted((self.holding.get((token, other), ()) for token in tokens), key=len)
             offered = {pk for holders in postings[: length - shared_at_least + 1] for pk in holders}
             for pk in offered - found:
-                if len(tokens & self.tokens[pk]) >= shared_at_least and _keys_look_alike(key, keys[pk]):
+                if len(tokens & self._tokens_of(pk)) >= shared_at_least and _keys_look_alike(key, keys[pk]):
                     found.add(pk)
         return found
 
+    def _tokens_of(self, pk: int) -> frozenset[tuple[str, int]]:
+        if pk not in self.tokens:
+            self.tokens[pk] = frozenset(_tokens(self.keys[pk]))
+        return self.tokens[pk]
 
-def _tokens(key: str) -> frozenset[tuple[str, int]]:
+
+def _tokens(key: str) -> list[tuple[str, int]]:
     """The key's characters, the second of one character as (character, 2) and so on."""
-    return frozenset(zip(key, repeat(1))) if len(set(key)) == len(key) else frozenset(_counted(key))
-
-
-def _counted(key: str) -> Iterator[tuple[str, int]]:
-    for char, count in Counter(key).items():
-        yield (char, 1)
-        for nth in range(2, count + 1):
-            yield (char, nth)
+    if len(set(key)) == len(key):
+        return list(zip(key, repeat(1)))
+    seen: dict[str, int] = {}
+    tokens = []
+    for char in key:
+        seen[char] = nth = seen.get(char, 0) + 1
+        tokens.append((char, nth))
+    return tokens
 
 
 # Up to this many names are looked up in the trigram index one by one (the merchant form's
