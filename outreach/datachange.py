@@ -6,8 +6,10 @@ served after a change.
 Saves, deletes and many-to-many changes of the apps' models move it on, once at once (this
 request sees its own change) and again when the transaction commits (so figures computed by
 another request from the snapshot before the commit are not kept under the new number).
-Queryset .update() and bulk_create() send no signal: the few services that use them change
-owners, not figures, and whatever is cached under the generation also expires after a while.
+Queryset .update() and bulk_create() send no signal: a service that changes the record that
+way calls `changed()` (the import's thousands of merchants move it once, not thousands of
+times); the few that change owners only do not, and whatever is cached under the generation
+also expires after a while.
 """
 
 import logging
@@ -52,6 +54,13 @@ def bump() -> None:
         logger.warning("Record generation not moved on (the cache did not answer: %r)", exc)
 
 
+def changed(using: str | None = None) -> None:
+    """The record changed without a signal (bulk_create, .update()): move the generation on
+    now and when the transaction commits, as a save would."""
+    bump()
+    transaction.on_commit(bump, using=using)
+
+
 def remember(key: str, compute: Callable[[], Any], seconds: int) -> tuple[Any, bool]:
     """(value, from_cache): `compute()` cached under `key` and the record's generation. With
     the cache down, computed every time."""
@@ -79,8 +88,7 @@ def _changed(sender, **kwargs) -> None:
     meta = sender._meta
     if meta.app_label not in APPS or meta.label_lower in IGNORED:
         return
-    bump()
-    transaction.on_commit(bump, using=kwargs.get("using"))
+    changed(kwargs.get("using"))
 
 
 def connect() -> None:

@@ -4,6 +4,7 @@ Parsing and validity come from `phonenumbers` (Google's libphonenumber); numbers
 stored in one canonical form, digits only, so "138 0013 8000" and "13800138000" match.
 """
 
+import functools
 import re
 
 import phonenumbers
@@ -21,16 +22,29 @@ def normalize_phone(value: str) -> str:
     value = (value or "").strip()
     if not value:
         return ""
+    national = _national(value)
+    if national is _UNPARSEABLE:
+        raise ValidationError(_("请输入有效的电话号码，例如 13800138000 或 027-87654321。"), code="invalid")
+    if national is _NOT_MAINLAND:
+        raise ValidationError(_("请输入有效的中国大陆电话号码，例如 13800138000 或 027-87654321。"), code="invalid")
+    return national
+
+
+_UNPARSEABLE, _NOT_MAINLAND = object(), object()
+
+
+@functools.lru_cache(maxsize=16384)
+def _national(value: str):
+    """Parsing takes 0.1 ms, and an import checks each row's phone five times (the preview,
+    the duplicate check, the model's validator, then all again when it is written)."""
     try:
         parsed = phonenumbers.parse(value, "CN")
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("请输入有效的电话号码，例如 13800138000 或 027-87654321。"), code="invalid") from exc
+    except phonenumbers.NumberParseException:
+        return _UNPARSEABLE
     if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
-        raise ValidationError(_("请输入有效的中国大陆电话号码，例如 13800138000 或 027-87654321。"), code="invalid")
+        return _NOT_MAINLAND
     national = str(parsed.national_number)
-    if MOBILE_RE.match(national):
-        return national
-    return "0" + national
+    return national if MOBILE_RE.match(national) else "0" + national
 
 
 def normalize_mobile(value: str) -> str:

@@ -32,7 +32,14 @@ from outreach.spreadsheets import safe_row
 
 from .models import Contact, Industry, Merchant, MerchantKind, Stage, Tag, VettingStatus
 from .queries import merchant_duplicates_for, merchant_rows_for_export
-from .services import contact_save, merchant_add_tags, merchant_change_stage, merchant_create, merchant_update
+from .services import (
+    MerchantDraft,
+    contact_save,
+    merchant_add_tags,
+    merchant_change_stage,
+    merchant_update,
+    merchants_create_many,
+)
 from .validators import normalize_credit_code, validate_credit_code
 
 MAX_ROWS = 2000
@@ -401,41 +408,69 @@ def import_rows(*, rows: list[dict], by: Member, resolutions: dict[int, str] | N
     """Write the good rows and skip the others, saying why; the plan is made again on
     fresh data. `resolutions` ({line: "create" or "update-<pk>"}) settles the possible
     duplicates of the preview; one left open is skipped. A row that fails while being
-    written (the data changed since the preview) is undone alone and reported with the
-    rows the preview rejected."""
+    written (the data changed since the preview) is left out alone and reported with the
+    rows the preview rejected; anything else that fails undoes the whole import.
+
+    The new merchants are created together (merchants_create_many: a fixed number of
+    statements per thousand); an existing one is updated on its own, as the merchant form
+    does, at the version it was read at."""
     resolutions = resolutions or {}
-    counts = {"create": 0, "update": 0, "reject": 0}
-    rejected = []
     industries = {industry.name: industry for industry in Industry.objects.all()}
     members = {member.display_name: member for member in Member.objects.active()}
-    for planned in plan_import(rows):
+    plan = plan_import(rows)
+    for planned in plan:
         if planned.action == "review":
             _resolve(planned, resolutions.get(planned.line, ""))
-        if planned.action != "reject":
+    creates = [planned for planned in plan if planned.action == "create"]
+    drafts = [_draft(planned.values, industries, members) for planned in creates]
+    for planned, created in zip(
+        creates, merchants_create_many(drafts=drafts, by=by, stage_reason=_("从表格导入")), strict=True
+    ):
+        if isinstance(created, ValidationError):
+            _reject(planned, created)
+    for planned in plan:
+        if planned.action == "update":
             try:
                 with transaction.atomic():
-                    _import_row(planned, by=by, industries=industries, members=members)
+                    _update_row(planned, by=by, industries=industries, members=members)
             except ValidationError as exc:
-                planned.action = "reject"
-                planned.errors.extend(_labelled(exc, Merchant, _("%(field)s：%(error)s")))
+                _reject(planned, exc)
+    counts = {"create": 0, "update": 0, "reject": 0}
+    for planned in plan:
         counts[planned.action] += 1
-        if planned.action == "reject":
-            rejected.append(planned)
-    return ImportResult(counts=counts, rejected=rejected)
+    return ImportResult(counts=counts, rejected=[planned for planned in plan if planned.action == "reject"])
 
 
-def _import_row(planned: PlannedRow, *, by: Member, industries: dict, members: dict) -> None:
+def _reject(planned: PlannedRow, exc: ValidationError) -> None:
+    planned.action = "reject"
+    planned.errors.extend(_labelled(exc, Merchant, _("%(field)s：%(error)s")))
+
+
+def _draft(values: dict, industries: dict, members: dict) -> MerchantDraft:
+    contact = None
+    if values.get("contact_name"):
+        contact = {
+            "name": values["contact_name"],
+            "title": values.get("contact_title", ""),
+            "mobile": values.get("contact_mobile", ""),
+            "wechat": values.get("contact_wechat", ""),
+        }
+    return MerchantDraft(
+        fields=_merchant_fields(values, industries, members),
+        tag_names=Tag.names_from(values.get("tags", "")),
+        stage=_by_label(Stage.choices, values["stage"]) if values.get("stage") else Stage.PROSPECT,
+        contact=contact,
+    )
+
+
+def _update_row(planned: PlannedRow, *, by: Member, industries: dict, members: dict) -> None:
     values = planned.values
     fields = _merchant_fields(values, industries, members)
-    tag_names = Tag.names_from(values.get("tags", ""))
-    if planned.action == "update":
-        # An import adds tags; it never removes the ones the department gave by hand, and
-        # never renames: the merchant picked for a row of another name keeps its own.
-        fields.pop("name", None)
-        merchant = merchant_update(merchant=planned.merchant, by=by, **fields)
-        merchant_add_tags(merchant=merchant, tag_names=tag_names)
-    else:
-        merchant = merchant_create(by=by, tag_names=tag_names, **fields)
+    # An import adds tags; it never removes the ones the department gave by hand, and
+    # never renames: the merchant picked for a row of another name keeps its own.
+    fields.pop("name", None)
+    merchant = merchant_update(merchant=planned.merchant, by=by, **fields)
+    merchant_add_tags(merchant=merchant, tag_names=Tag.names_from(values.get("tags", "")))
     if values.get("stage"):
         stage = _by_label(Stage.choices, values["stage"])
         merchant_change_stage(merchant=merchant, to_stage=stage, by=by, reason=_("从表格导入"))

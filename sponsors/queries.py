@@ -3,9 +3,9 @@
 import copy
 import difflib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 from django.db import connection
 from django.db.models import (
@@ -243,6 +243,78 @@ def _keys_look_alike(a: str, b: str) -> bool:
     return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
+class _NameIndex:
+    """Every merchant's name key, indexed so that the ones that look like a key (as
+    _keys_look_alike() decides) are found without comparing the key with each of them.
+
+    Three ways to look alike, three look-ups, none missing a match: a name the key contains
+    (or the key itself) is one of its substrings; a name containing the key has each of its
+    characters; a name of length b that difflib rates 0.8 or more beside a key of length a
+    is between 2/3 and 3/2 of its length and shares at least 0.4 (a + b) of its characters
+    (a character met twice counted twice). So such a name holds one of the key's rarest
+    `a - ceil(0.4 (a + b)) + 1` characters among the names of length b (prefix filtering),
+    and only the names holding those are compared: by the characters they share (difflib's
+    quick_ratio), then by difflib itself."""
+
+    def __init__(self, rows: Iterable[tuple[int, str]]):
+        self.keys: dict[int, str] = {}
+        self.by_key: dict[str, list[int]] = {}
+        # ((character, its nth time), length of the name) -> pks
+        self.holding: dict[tuple[tuple[str, int], int], list[int]] = {}
+        self.tokens: dict[int, frozenset[tuple[str, int]]] = {}  # of the names compared so far
+        self.longest = 0
+        holding = self.holding
+        for pk, key in rows:
+            if not key:
+                continue
+            self.keys[pk] = key
+            self.by_key.setdefault(key, []).append(pk)
+            length = len(key)
+            self.longest = max(self.longest, length)
+            for token in _tokens(key):
+                holding.setdefault((token, length), []).append(pk)
+
+    def look_alike(self, key: str) -> set[int]:
+        if not key:
+            return set()
+        length, keys, tokens = len(key), self.keys, frozenset(_tokens(key))
+        substrings = {key} | {key[i:j] for i in range(length) for j in range(i + 2, length + 1)}
+        found = {pk for part in substrings for pk in self.by_key.get(part, ())}
+        for other in range(length + 1, self.longest + 1) if length >= 2 else ():
+            # the longer names containing the key hold its rarest character
+            holders = min((self.holding.get((token, other), ()) for token in tokens), key=len)
+            found.update(pk for pk in holders if key in keys[pk])
+        for other in range((2 * length + 2) // 3, 3 * length // 2 + 1):
+            shared_at_least = (2 * (length + other) + 4) // 5
+            postings = sorted((self.holding.get((token, other), ()) for token in tokens), key=len)
+            offered = {pk for holders in postings[: length - shared_at_least + 1] for pk in holders}
+            for pk in offered - found:
+                if len(tokens & self._tokens_of(pk)) >= shared_at_least and _keys_look_alike(key, keys[pk]):
+                    found.add(pk)
+        return found
+
+    def _tokens_of(self, pk: int) -> frozenset[tuple[str, int]]:
+        if pk not in self.tokens:
+            self.tokens[pk] = frozenset(_tokens(self.keys[pk]))
+        return self.tokens[pk]
+
+
+def _tokens(key: str) -> list[tuple[str, int]]:
+    """The key's characters, the second of one character as (character, 2) and so on."""
+    if len(set(key)) == len(key):
+        return list(zip(key, repeat(1)))
+    seen: dict[str, int] = {}
+    tokens = []
+    for char in key:
+        seen[char] = nth = seen.get(char, 0) + 1
+        tokens.append((char, nth))
+    return tokens
+
+
+# Up to this many names are looked up in the trigram index one by one (the merchant form's
+# check as the member types); more (an import) read every name once and use _NameIndex.
+TRIGRAM_LOOKUPS_AT_MOST = 5
+
 # Names the trigram index offers for the Python check, most similar first (a handful match).
 DUPLICATE_CANDIDATES = 100
 
@@ -330,14 +402,17 @@ def merchant_duplicates_for(
     if exclude_pk:
         candidates = candidates.exclude(pk=exclude_pk)
     found: list[tuple[set[int], set[int]]] = []
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(keys) <= TRIGRAM_LOOKUPS_AT_MOST:
         # The trigram index offers a few names per entry (one query for all); the Python
-        # check below decides, as on SQLite.
+        # check below decides.
         offered, names = _similar_names([_name_key(name) for name, _phone in keys])
-        rows = [(pk, _name_key(other)) for pk, other in names.items() if pk != exclude_pk]
-    else:  # the quick start's few hundred rows: read the names
+        index = _NameIndex((pk, _name_key(other)) for pk, other in names.items() if pk != exclude_pk)
+    else:
+        # An import's thousands of names: one index scan each was 5 to 10 ms (the bench's
+        # names share few trigrams), reading the names once and indexing them here is a
+        # fraction of a second. SQLite (the quick start) always comes here.
         offered = None
-        rows = [(pk, _name_key(other)) for pk, other in candidates.values_list("pk", "name")]
+        index = _NameIndex((pk, _name_key(other)) for pk, other in candidates.values_list("pk", "name"))
     by_phone: dict[str, set[int]] = {}
     phones = {phone for _name, phone in keys if phone}
     if phones:
@@ -349,9 +424,9 @@ def merchant_duplicates_for(
             by_phone.setdefault(mobile, set()).add(pk)
     for name, phone in keys:
         key = _name_key(name)
-        allowed = None if offered is None else set(offered.get(key, ()))
-        pool = rows if allowed is None else [(pk, other) for pk, other in rows if pk in allowed]
-        similar = {pk for pk, other in pool if _keys_look_alike(key, other)} if key else set()
+        similar = index.look_alike(key)
+        if offered is not None:
+            similar &= set(offered.get(key, ()))
         found.append((similar, by_phone.get(phone, set()) if phone else set()))
     wanted = set().union(*(similar | same for similar, same in found)) if found else set()
     merchants = {merchant.pk: merchant for merchant in Merchant.objects.filter(pk__in=wanted).select_related("owner")}

@@ -2,7 +2,9 @@
 
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from outreach import datachange
 from outreach.locking import StaleObjectError, bump_version, save_changed
 from outreach.messages import Lines, Message
 from outreach.models import Member, ReminderKind
@@ -51,11 +54,11 @@ MERCHANT_FIELDS = (
 )
 
 
-def _clean_merchant(merchant: Merchant) -> None:
+def _clean_merchant(merchant: Merchant, **checks) -> None:
     merchant.name = merchant.name.strip()
     merchant.phone = normalize_phone(merchant.phone)
     merchant.credit_code = normalize_credit_code(merchant.credit_code)
-    merchant.full_clean()
+    merchant.full_clean(**checks)
 
 
 def _tags_named(names: Iterable[str]) -> list[Tag]:
@@ -72,6 +75,120 @@ def merchant_create(*, by: Member, tag_names: Iterable[str] = (), stage: str = S
     if stage != Stage.PROSPECT:
         StageChange.objects.create(merchant=merchant, from_stage="", to_stage=stage, changed_by=by)
     return merchant
+
+
+# Rows per INSERT when many merchants are created at once: 10,000 are a few dozen statements,
+# none carrying megabytes of parameters.
+BULK_BATCH = 1000
+
+
+@dataclass
+class MerchantDraft:
+    """One merchant for merchants_create_many: its fields (MERCHANT_FIELDS), tags, stage and
+    first contact ({name, title, mobile, wechat}), if any."""
+
+    fields: dict
+    tag_names: list[str] = dataclass_field(default_factory=list)
+    stage: str = Stage.PROSPECT
+    contact: dict | None = None
+
+
+@transaction.atomic
+def merchants_create_many(
+    *, drafts: Sequence[MerchantDraft], by: Member, stage_reason: str
+) -> list[Merchant | ValidationError]:
+    """merchant_create for many merchants at once (the Excel import): per draft the created
+    merchant, or the ValidationError that left it out. The same rules and records as one by
+    one: names, phones and credit codes normalised and the models' checks; the creation and
+    its tags in the change history, as by `by`; a stage other than 潜在 recorded as a move
+    from 潜在 with `stage_reason`; the contact primary (the merchant's only one) and in its
+    history; the record's generation moved on. In a fixed number of statements per
+    BULK_BATCH merchants, where one by one took a dozen per merchant."""
+    results: list[Merchant | ValidationError] = []
+    merchants: list[Merchant] = []
+    contacts: list[Contact] = []
+    tag_names: list[list[str]] = []
+    # The relations are rows the caller loaded (checking each again is a query per
+    # merchant); the one check constraint is about vetting, which a new merchant has not had.
+    relations = [f.name for f in Merchant._meta.fields if f.is_relation]
+    for draft in drafts:
+        merchant = Merchant(stage=draft.stage, **{k: v for k, v in draft.fields.items() if k in MERCHANT_FIELDS})
+        contact = Contact(merchant=merchant, is_primary=True, **draft.contact) if draft.contact else None
+        try:
+            if draft.stage not in Stage.values:
+                raise ValidationError(_("未知的阶段。"))
+            if is_step_back(Stage.PROSPECT, draft.stage) and not stage_reason.strip():
+                raise ValidationError({"reason": step_back_needs_reason()})
+            _clean_merchant(merchant, exclude=relations, validate_constraints=False)
+            if contact is not None:
+                contact.full_clean(exclude=["merchant"], validate_constraints=False)
+        except ValidationError as exc:
+            results.append(exc)
+            continue
+        results.append(merchant)
+        merchants.append(merchant)
+        tag_names.append(draft.tag_names)
+        if contact is not None:
+            contacts.append(contact)
+    if not merchants:
+        return results
+    now = timezone.now()
+    Merchant.objects.bulk_create(merchants, batch_size=BULK_BATCH)
+    history = Merchant.history.bulk_history_create(
+        merchants, batch_size=BULK_BATCH, default_user=by.user, default_date=now
+    )
+    tags = _tags_by_name({name for names in tag_names for name in names})
+    through = Merchant.tags.through
+    links = through.objects.bulk_create(
+        [
+            through(merchant_id=merchant.pk, tag_id=tags[name].pk)
+            for merchant, names in zip(merchants, tag_names, strict=True)
+            for name in names
+        ],
+        batch_size=BULK_BATCH,
+    )
+    # The creation's history row lists the tags, as the history of a merchant saved with
+    # them does (django-simple-history's m2m_fields).
+    tags_history = Merchant.history.model._meta.get_field("historicalmerchant_tags").related_model
+    record_of = {record.id: record for record in history}
+    tags_history.objects.bulk_create(
+        [
+            tags_history(
+                history=record_of[link.merchant_id], id=link.pk, merchant_id=link.merchant_id, tag_id=link.tag_id
+            )
+            for link in links
+        ],
+        batch_size=BULK_BATCH,
+    )
+    Contact.objects.bulk_create(contacts, batch_size=BULK_BATCH)
+    Contact.history.bulk_history_create(contacts, batch_size=BULK_BATCH, default_user=by.user, default_date=now)
+    StageChange.objects.bulk_create(
+        [
+            StageChange(
+                merchant=merchant,
+                from_stage=Stage.PROSPECT,
+                to_stage=merchant.stage,
+                changed_by=by,
+                reason=stage_reason.strip(),
+                created_at=now,
+            )
+            for merchant in merchants
+            if merchant.stage != Stage.PROSPECT
+        ],
+        batch_size=BULK_BATCH,
+    )
+    datachange.changed()  # bulk_create sends no post_save
+    return results
+
+
+def _tags_by_name(names: set[str]) -> dict[str, Tag]:
+    """The tags of these names, the missing ones created: three statements for any number."""
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    missing = names - tags.keys()
+    if missing:
+        Tag.objects.bulk_create([Tag(name=name) for name in sorted(missing)], ignore_conflicts=True)
+        tags.update((tag.name, tag) for tag in Tag.objects.filter(name__in=missing))
+    return tags
 
 
 @transaction.atomic

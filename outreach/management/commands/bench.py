@@ -419,18 +419,22 @@ class Command(BaseCommand):
         from django.core.files.uploadedfile import SimpleUploadedFile
         from openpyxl import Workbook
 
+        from outreach.department.bench.sheet import merchant_sheet
         from sponsors import excel
+        from sponsors.models import Merchant
 
         per_file = excel.MAX_ROWS  # the import takes at most this many rows per file
         timings = {"rows": rows, "files": 0, "read_ms": 0.0, "plan_ms": 0.0, "import_ms": 0.0, "counts": {}}
+        timings["review"] = 0  # rows the preview asks the member about (possible duplicates)
+        sheet_rows = merchant_sheet(rows, list(Merchant.objects.order_by("pk").values_list("name", "phone")))
         try:
             with transaction.atomic():
                 for first in range(0, rows, per_file):
                     book = Workbook()
                     sheet = book.active
                     sheet.append(["名称", "电话", "地址"])
-                    for n in range(first, min(rows, first + per_file)):
-                        sheet.append([f"导入测试商家{n}号", f"027{60000000 + n:08d}", f"武汉市洪山区珞喻路{n}号"])
+                    for row in sheet_rows[first : first + per_file]:
+                        sheet.append(row)
                     buffer = io.BytesIO()
                     book.save(buffer)
                     upload = SimpleUploadedFile("merchants.xlsx", buffer.getvalue())
@@ -438,7 +442,8 @@ class Command(BaseCommand):
                     data = excel.read_rows(upload)
                     timings["read_ms"] += (time.perf_counter() - start) * 1000
                     start = time.perf_counter()
-                    excel.plan_import(data)
+                    plan = excel.plan_import(data)
+                    timings["review"] += sum(planned.action == "review" for planned in plan)
                     timings["plan_ms"] += (time.perf_counter() - start) * 1000
                     start = time.perf_counter()
                     result = excel.import_rows(rows=data, by=w.minister)
@@ -520,7 +525,7 @@ class Command(BaseCommand):
             i = results["import"]
             out(
                 f"import {i['rows']:,} rows ({i['files']} files): read {i['read_ms']} ms, preview {i['plan_ms']} ms,"
-                f" write {i['import_ms']} ms, {i['counts']}"
+                f" write {i['import_ms']} ms, {i['counts']}, {i['review']} to review"
             )
         if "export" in results:
             e = results["export"]
