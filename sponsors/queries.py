@@ -62,6 +62,22 @@ def merchant_search_ids(text: str) -> QuerySet:
     return Merchant.objects.filter(condition).values("pk")
 
 
+def merchant_search(text: str) -> Q:
+    """What merchant_search_ids finds, as a condition on each merchant row (the contacts
+    through an uncorrelated IN, which PostgreSQL hashes once): a picker ordered by name then
+    stops at its first eight matches. For a word most names have, 2 ms where collecting every
+    match first took 800 ms at 200,000 merchants; a word no name has costs a walk of the index
+    (200 ms there, against 115 ms for the join)."""
+    text = text.strip()
+    contacts = Q(name__icontains=text)
+    condition = Q(name__icontains=text) | Q(address__icontains=text)
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 3:
+        contacts |= Q(mobile__contains=digits)
+        condition |= Q(phone__contains=digits)
+    return condition | Q(pk__in=Contact.objects.filter(contacts).values("merchant_id"))
+
+
 def merchants_not_visited_since(queryset: QuerySet[Merchant], days: int) -> QuerySet[Merchant]:
     since = timezone.now() - timedelta(days=days)
     return queryset.filter(Q(last_visit_at__lt=since) | Q(last_visit_at__isnull=True))
@@ -138,7 +154,7 @@ def merchants_for_search(text: str, limit: int = 8, *, scope: str = "") -> list[
     if not text:
         return []
     among = SEARCH_SCOPES.get(scope, SEARCH_SCOPES[""])()
-    return list(among.filter(pk__in=merchant_search_ids(text)).select_related("industry").order_by("name")[:limit])
+    return list(among.filter(merchant_search(text)).select_related("industry").order_by("name", "pk")[:limit])
 
 
 def visits_for_search(text: str, *, since: datetime, limit: int = 8) -> list[Visit]:
