@@ -148,7 +148,12 @@ class Posting(Versioned, TimeStampedModel):
         verbose_name = _("兼职岗位")
         verbose_name_plural = _("兼职岗位")
         ordering = ["-work_start", "-pk"]
-        indexes = [models.Index(fields=["status"])]
+        # The posting list's page in its order: 25 postings, then their merchants by key
+        # (without it every posting was joined to the merchant table before the sort).
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["work_start", "id"], name="posting_work_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.merchant.name} · {self.title}"
