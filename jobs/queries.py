@@ -58,7 +58,9 @@ def seasons_starting_within(days: int, today: date) -> list[SeasonStart]:
 
 
 def postings_for_list() -> QuerySet[Posting]:
-    return Posting.objects.select_related("merchant").with_funnel().order_by("-work_start", "-pk")
+    # The figures the list shows (jobs/posting_list.html); the posting page shows them all.
+    funnel = Posting.objects.select_related("merchant").with_funnel("applied", "passed", "sent", "hired")
+    return funnel.order_by("-work_start", "-pk")
 
 
 def public_postings() -> QuerySet[Posting]:
