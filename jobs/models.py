@@ -77,20 +77,28 @@ class PostingStatus(models.TextChoices):
 
 
 class PostingQuerySet(models.QuerySet):
-    def with_funnel(self):
+    def with_funnel(self, *figures: str):
         """Counts for the placement funnel, in the same query: one correlated count per figure
         (on the posting's index), so a page of 25 postings counts only their applications and
-        never groups the whole applications table."""
+        never groups the whole applications table. Every figure (n_applied, n_screened, ...),
+        or only those named ("applied", "sent"): each one reads the posting's applications again."""
         from outreach.listing import count_of
 
         of_posting = Application.objects.filter(posting=OuterRef("pk"))
+        funnel = {
+            "applied": of_posting,
+            "screened": of_posting.exclude(screening=Screening.PENDING),
+            "passed": of_posting.filter(screening=Screening.PASSED),
+            "sent": of_posting.filter(sent_at__isnull=False),
+            "hired": of_posting.filter(outcome=Outcome.HIRED),
+            "completed": of_posting.filter(worked=True),
+        }
         return self.annotate(
-            n_applied=count_of(of_posting),
-            n_screened=count_of(of_posting.exclude(screening=Screening.PENDING)),
-            n_passed=count_of(of_posting.filter(screening=Screening.PASSED)),
-            n_sent=count_of(of_posting.filter(sent_at__isnull=False)),
-            n_hired=count_of(of_posting.filter(outcome=Outcome.HIRED)),
-            n_completed=count_of(of_posting.filter(worked=True)),
+            **{
+                f"n_{figure}": count_of(counted)
+                for figure, counted in funnel.items()
+                if not figures or figure in figures
+            }
         )
 
     def public(self):
@@ -148,7 +156,12 @@ class Posting(Versioned, TimeStampedModel):
         verbose_name = _("兼职岗位")
         verbose_name_plural = _("兼职岗位")
         ordering = ["-work_start", "-pk"]
-        indexes = [models.Index(fields=["status"])]
+        # The posting list's page in its order: 25 postings, then their merchants by key
+        # (without it every posting was joined to the merchant table before the sort).
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["work_start", "id"], name="posting_work_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.merchant.name} · {self.title}"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import qrcode
 from django.core.cache import cache
-from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import get_language, gettext_noop
 
 from outreach.days import day_bounds, day_start
@@ -15,7 +15,7 @@ from outreach.messages import Message
 from outreach.pdf import render_pdf
 from sponsors.models import Merchant
 
-from .models import Application, EmployerRating, Posting, PostingStatus, Season
+from .models import Application, EmployerRating, Outcome, Posting, PostingStatus, Season
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,9 @@ def seasons_starting_within(days: int, today: date) -> list[SeasonStart]:
 
 
 def postings_for_list() -> QuerySet[Posting]:
-    return Posting.objects.select_related("merchant").with_funnel().order_by("-work_start", "-pk")
+    # The figures the list shows (jobs/posting_list.html); the posting page shows them all.
+    funnel = Posting.objects.select_related("merchant").with_funnel("applied", "passed", "sent", "hired")
+    return funnel.order_by("-work_start", "-pk")
 
 
 def public_postings() -> QuerySet[Posting]:
@@ -81,22 +83,25 @@ def applications_for_posting(posting: Posting) -> QuerySet[Application]:
 
 def past_employers_to_contact(today: date, limit: int = 10) -> QuerySet[Merchant]:
     """Employers of earlier seasons (still eligible) with no posting running now: the ones
-    to call again before the coming season. Best admission rate and rating first."""
+    to call again before the coming season. Best admission rate and rating first.
+
+    Everything is a correlated subquery on the postings' merchant index: the order reads each
+    employer's latest past posting, and PostgreSQL counts the applications of the rows shown
+    only. Grouping merchants joined to their postings and applications counted every past
+    posting's applications before the page took ten."""
+    from outreach.listing import count_of
+
+    past = Posting.objects.filter(merchant=OuterRef("pk"), work_end__lt=today)
+    of_past = Application.objects.filter(posting__merchant=OuterRef("pk"), posting__work_end__lt=today)
     return (
         Merchant.objects.eligible_for_business()
-        .filter(job_postings__work_end__lt=today)
+        .filter(Exists(past))
         .exclude(job_postings__status=PostingStatus.OPEN)
         .annotate(
-            last_work_end=Max("job_postings__work_end"),
-            n_postings=Count("job_postings", distinct=True),
-            n_sent=Count(
-                "job_postings__applications",
-                filter=Q(job_postings__applications__sent_at__isnull=False),
-                distinct=True,
-            ),
-            n_hired=Count(
-                "job_postings__applications", filter=Q(job_postings__applications__outcome="hired"), distinct=True
-            ),
+            last_work_end=Subquery(past.order_by("-work_end").values("work_end")[:1]),
+            n_postings=count_of(past),
+            n_sent=count_of(of_past.filter(sent_at__isnull=False)),
+            n_hired=count_of(of_past.filter(outcome=Outcome.HIRED)),
             avg_score=Subquery(
                 EmployerRating.objects.filter(merchant=OuterRef("pk"))
                 .values("merchant")

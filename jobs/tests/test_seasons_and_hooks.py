@@ -67,6 +67,34 @@ def test_blacklisted_past_employers_are_not_suggested():
     assert list(past_employers_to_contact(timezone.localdate())) == []
 
 
+def test_a_past_employer_counts_its_past_postings_only_and_the_latest_comes_first(django_assert_max_num_queries):
+    today = timezone.localdate()
+
+    def posting(merchant=None, *, days_ago: int, status=PostingStatus.CLOSED):
+        start = today - datetime.timedelta(days=days_ago)
+        fields = {"merchant": merchant} if merchant else {"merchant__name": "康师傅武汉分公司"}
+        return PostingFactory(**fields, status=status, work_start=start, work_end=start, deadline=start)
+
+    first = posting(days_ago=400)
+    second = posting(first.merchant, days_ago=100)
+    coming = posting(first.merchant, days_ago=-30, status=PostingStatus.CLOSED)  # closed early, not yet worked
+    for past in (first, second):
+        ApplicationFactory.create_batch(2, posting=past, sent_at=timezone.now(), outcome=Outcome.HIRED)
+        ApplicationFactory(posting=past, sent_at=timezone.now())
+        ApplicationFactory(posting=past)
+    ApplicationFactory.create_batch(3, posting=coming, sent_at=timezone.now(), outcome=Outcome.HIRED)
+    later = posting(days_ago=50)
+    later.merchant.name = "蜜雪冰城光谷店"
+    later.merchant.save()
+    with django_assert_max_num_queries(1):
+        employers = list(past_employers_to_contact(today))
+    assert [m.name for m in employers] == ["蜜雪冰城光谷店", "康师傅武汉分公司"]
+    kangshifu = employers[1]
+    assert kangshifu.last_work_end == second.work_end
+    assert (kangshifu.n_postings, kangshifu.n_sent, kangshifu.n_hired) == (2, 6, 4)
+    assert (employers[0].n_postings, employers[0].n_sent, employers[0].n_hired) == (1, 0, 0)
+
+
 def test_postings_with_admission_rates_and_ratings_are_on_the_merchant_timeline(django_assert_max_num_queries):
     posting = PostingFactory(title="五一促销员")
     ApplicationFactory.create_batch(3, posting=posting, screening=Screening.PASSED, sent_at=timezone.now())

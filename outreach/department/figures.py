@@ -28,6 +28,7 @@ from events.models import (
 from jobs.models import Application, Outcome, Posting, Screening, admission_rate
 from sponsors.models import FollowUp, Merchant, Stage, StageChange, Visit
 
+from ..listing import in_few
 from ..models import AttendanceStatus, MeetingAttendance, Member, Semester, TrainingAttendance
 from ..text import in_language
 from . import scoring
@@ -526,8 +527,13 @@ def key_figures(semester: Semester) -> KeyFigures:
         raised=m.total.raised,
         contracts=m.total.contracts,
         visits=Visit.objects.filter(visited_at__gte=start, visited_at__lt=end).count(),
+        # The semester's few postings, then their applications by the posting index.
         hired=Application.objects.filter(
-            posting__work_start__range=(semester.start_date, semester.end_date), outcome=Outcome.HIRED
+            in_few(
+                "posting_id",
+                Posting.objects.filter(work_start__range=(semester.start_date, semester.end_date)).values("pk"),
+            ),
+            outcome=Outcome.HIRED,
         ).count(),
         overdue_deliverables=Deliverable.objects.filter(due_on__range=(semester.start_date, semester.end_date))
         .overdue()

@@ -5,6 +5,7 @@ minister's manual adjustments, so changing a rule changes every score at once. E
 one metric query for the whole department, so a ranking costs the same for 5 or 50 members.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,8 +13,12 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from .. import datachange
 from ..contributions import METRICS, Metric, register_metric
 from ..days import day_start
+
+# Bounds how long a change that sends no signal (a queryset .update()) leaves a count behind.
+METRIC_COUNTS_CACHE_SECONDS = 300
 
 # --- The department's own metrics, registered in OutreachConfig.ready()
 
@@ -145,9 +150,19 @@ def metric_label(code: str) -> str:
 
 
 def metric_counts(start: date, end: date, codes=None) -> dict[str, dict[int, int]]:
-    """{code: {member_id: n}} for the registered metrics (all, or those named)."""
-    wanted = METRICS.keys() if codes is None else [c for c in codes if c in METRICS]
-    return {code: METRICS[code].count(start, end) for code in wanted}
+    """{code: {member_id: n}} for the registered metrics (all, or those named).
+
+    The same for every reader (each member's home ranks them against the whole department),
+    so kept in the cache under the record's generation, which moves on with every change."""
+    wanted = sorted(METRICS.keys() if codes is None else {c for c in codes if c in METRICS})
+    if not wanted:
+        return {}
+    named = hashlib.sha256(",".join(wanted).encode()).hexdigest()[:16]
+    return datachange.remember(
+        f"scores:metric-counts:{start.isoformat()}:{end.isoformat()}:{named}",
+        lambda: {code: METRICS[code].count(start, end) for code in wanted},
+        METRIC_COUNTS_CACHE_SECONDS,
+    )[0]
 
 
 def score_cards(semester, members, counts: dict[str, dict[int, int]] | None = None) -> list[ScoreCard]:
@@ -170,6 +185,7 @@ def score_cards(semester, members, counts: dict[str, dict[int, int]] | None = No
     ):
         adjustments.setdefault(adjustment.member_id, []).append(adjustment)
 
+    labels = {rule.metric: metric_label(rule.metric) for rule in rules}  # once, not per member
     cards = []
     for member in members:
         card = ScoreCard(member=member, adjustments=adjustments.get(member.pk, []))
@@ -179,7 +195,7 @@ def score_cards(semester, members, counts: dict[str, dict[int, int]] | None = No
             card.lines.append(
                 ScoreLine(
                     metric=rule.metric,
-                    label=metric_label(rule.metric),
+                    label=labels[rule.metric],
                     registered=registered,
                     count=n,
                     points_per_unit=rule.points,

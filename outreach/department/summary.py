@@ -28,6 +28,7 @@ from jobs.models import Application, Outcome, Posting, PostingStatus, admission_
 from sponsors.models import FollowUp, Merchant, Stage, StageChange, VettingStatus, Visit
 
 from ..charts import Bar, bar_chart_svg
+from ..listing import in_few
 from ..models import ExperienceShare, Semester, SemesterSummary
 from ..money import format_cny
 from . import queries, scoring
@@ -92,7 +93,9 @@ def key_figures(semester: Semester) -> KeyFigures:
         or ZERO
     )
     negotiating = Merchant.objects.filter(stage=Stage.NEGOTIATING).exclude(vetting_status=VettingStatus.BLACKLISTED)
-    jobs = Application.objects.filter(posting__work_start__range=(semester.start_date, semester.end_date)).aggregate(
+    # The semester's few postings first, then their applications by the posting index.
+    postings = Posting.objects.filter(work_start__range=(semester.start_date, semester.end_date)).values("pk")
+    jobs = Application.objects.filter(in_few("posting_id", postings)).aggregate(
         sent=Count("pk", filter=Q(sent_at__isnull=False)),
         hired=Count("pk", filter=Q(outcome=Outcome.HIRED)),
     )

@@ -114,3 +114,15 @@ def test_ranking_query_count_does_not_grow_with_members(django_assert_max_num_qu
     with django_assert_max_num_queries(len(ScoreRule.objects.all()) + 3):
         cards = scoring.score_cards(semester, members_for_scoring())
     assert len(cards) == 30
+
+
+def test_the_counts_come_from_the_cache_until_the_record_changes(officer, django_assert_max_num_queries):
+    from sponsors.tests.factories import VisitFactory
+
+    semester = SemesterFactory()
+    TrainingAttendanceFactory(member=officer, status=AttendanceStatus.ABSENT)
+    assert scoring.score_cards(semester, [officer])[0].total == Decimal("-2")
+    with django_assert_max_num_queries(2):  # the rules and the adjustments; no metric query
+        assert scoring.score_cards(semester, [officer])[0].total == Decimal("-2")
+    VisitFactory(members=[officer])
+    assert scoring.score_cards(semester, [officer])[0].total == Decimal("-1")
