@@ -7,6 +7,7 @@ a few minutes (their "today" moves on), and the page says when they were compute
 shows its first DASHBOARD_ROWS rows and links to the whole list (or the .xlsx export).
 """
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -387,6 +389,9 @@ def workbook(now: figures.Figures, before: figures.Figures | None, lines: list[H
     return workbook_bytes(sheets)
 
 
+SHOWN = ("fig", "before", "before_cached", "lines", "charts", "panels")
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_member(request)
@@ -395,21 +400,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # Officers get the department's key figures; the per-member panels are the leaders'.
         context = {"semester": semester, "semesters": Semester.objects.all(), "key": figures.key_figures(semester)}
         return render(request, "outreach/dashboard_officer.html", context)
-    now, _cached = figures_for(semester)
-    before, before_cached = figures_for(figures.previous_semester(semester))
-    lines = headlines(now, before)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(workbook(now, before, lines), "dashboard")
+        now, _cached = figures_for(semester)
+        before, _cached = figures_for(figures.previous_semester(semester))
+        return xlsx_response(workbook(now, before, headlines(now, before)), "dashboard")
+
+    @functools.cache
+    def shown() -> dict:
+        now, _cached = figures_for(semester)
+        before, before_cached = figures_for(figures.previous_semester(semester))
+        return {
+            "fig": now,
+            "before": before,
+            "before_cached": before_cached,
+            "lines": headlines(now, before),
+            "charts": chart_data(now, before),
+            "panels": panels(now, heat_rows(now)),
+        }
+
     context = {
         "semester": semester,
         "semesters": Semester.objects.all(),
-        "fig": now,
-        "before": before,
-        "before_cached": before_cached,
-        "lines": lines,
-        "charts": chart_data(now, before),
-        "panels": panels(now, heat_rows(now)),
         "stages": Stage.choices,
         "today": timezone.localdate(),
+        # Read only when the page's body is rendered: kept (templates' {% recordcache %}), it
+        # needs none of them, and unpickling ten years' figures was most of a warm request.
+        **{key: SimpleLazyObject(functools.partial(lambda key: shown()[key], key)) for key in SHOWN},
     }
     return render(request, "outreach/dashboard.html", context)
