@@ -108,7 +108,7 @@ def merchant_export(request: HttpRequest) -> HttpResponse:
     except exports.ExportNotQueued:
         messages.error(
             request,
-            _("现在无法开始后台导出，请稍后再试；或缩小筛选范围(不超过 %(max)d 家)后直接导出。")
+            _("现在无法开始后台导出，请稍后再试；或缩小筛选范围（不超过 %(max)d 家）后直接导出。")
             % {"max": settings.MERCHANT_EXPORT_BACKGROUND_ROWS},
         )
     else:
