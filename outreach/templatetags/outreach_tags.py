@@ -82,7 +82,8 @@ def recordcache(parser, token):
     rendered for this member, in this language, for these values, until the record changes
     (outreach.datachange) or ten minutes pass. For what is dear to render and depends only on
     the record and the values named, such as a filter form's fields and their choices. With
-    the cache down it is rendered every time."""
+    the cache down it is rendered every time. (Django's {% cache %} keys by the values alone,
+    knows no record generation, and lets a cache error fail the page.)"""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError(f"{bits[0]} needs a name")
